@@ -1,0 +1,107 @@
+/**
+ * Validation of one configuration object against the published JSON Schema (ajv), with messages
+ * that name the setting, say what is wrong and, for misspelt rule ids or keys, what was meant.
+ */
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { Rule } from '../lint/types.js';
+import { closestName } from '../lint/names.js';
+import { buildConfigSchema } from './schema.js';
+import { ConfigError, type SdpromptConfig } from './types.js';
+
+/** Categories of diagnostic codes other stages report; their ids may be configured without a rule. */
+const FOREIGN_CODE_PREFIXES = ['syntax/', 'params/', 'include/', 'fragment/', 'engine/'];
+
+/** A validator for one rule set; create it once per run (compiling the schema costs a few ms). */
+export class ConfigValidator {
+  private readonly validateFunction: ValidateFunction;
+  private readonly ruleIds: string[];
+
+  constructor(private readonly rules: readonly Rule[]) {
+    // ajv is CommonJS; createRequire keeps its default export usable from ESM and from bundles.
+    const require = createRequire(import.meta.url);
+    const AjvClass = require('ajv').default as typeof import('ajv').default;
+    const ajv = new AjvClass({ allErrors: true, strict: false });
+    this.validateFunction = ajv.compile(buildConfigSchema(rules));
+    this.ruleIds = rules.map((rule) => rule.meta.id);
+  }
+
+  /** Throws ConfigError listing every problem; returns the config typed when it is valid. */
+  validate(value: unknown, file?: string): SdpromptConfig {
+    const problems: string[] = [];
+    if (!this.validateFunction(value)) {
+      problems.push(...describeErrors(this.validateFunction.errors ?? []));
+    }
+    if (problems.length === 0 && value && typeof value === 'object') {
+      const config = value as SdpromptConfig;
+      this.checkRuleIds(config.rules, 'rules', problems);
+      config.overrides?.forEach((override, index) => this.checkRuleIds(override.rules, `overrides[${index}].rules`, problems));
+    }
+    if (problems.length > 0) {
+      throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`, file);
+    }
+    return value as SdpromptConfig;
+  }
+
+  private checkRuleIds(rules: Record<string, unknown> | undefined, where: string, problems: string[]): void {
+    if (!rules) return;
+    for (const id of Object.keys(rules)) {
+      if (this.ruleIds.includes(id)) continue;
+      if (FOREIGN_CODE_PREFIXES.some((prefix) => id.startsWith(prefix)) && /^[a-z0-9-]+\/[a-z0-9-]+$/.test(id)) continue;
+      const near = closestName(id, this.ruleIds);
+      problems.push(`${where}: unknown rule "${id}"${near ? ` (did you mean "${near}"?)` : ''}; run "sdprompt rules" for the list`);
+    }
+  }
+}
+
+function pointerToPath(pointer: string): string {
+  if (pointer === '') return '(top level)';
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part, index) => (/^\d+$/.test(part) ? `[${part}]` : index === 0 ? part : `.${part}`))
+    .join('')
+    .replace(/\.\[/g, '[');
+}
+
+function describeErrors(errors: ErrorObject[]): string[] {
+  const messages = new Set<string>();
+  // anyOf failures repeat every branch's complaint; keep the most specific one per location.
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const error of errors) {
+    const list = byPath.get(error.instancePath) ?? [];
+    list.push(error);
+    byPath.set(error.instancePath, list);
+  }
+  for (const [pointer, list] of byPath) {
+    const where = pointerToPath(pointer);
+    const specific = list.filter((error) => error.keyword !== 'anyOf');
+    for (const error of specific.length > 0 ? specific : list) {
+      messages.add(`${where}: ${describeError(error)}`);
+    }
+  }
+  return [...messages];
+}
+
+function describeError(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const allowed = error.parentSchema && typeof error.parentSchema === 'object'
+        ? Object.keys((error.parentSchema as { properties?: object }).properties ?? {})
+        : [];
+      const near = closestName(key, allowed);
+      return `unknown setting "${key}"${near ? ` (did you mean "${near}"?)` : ''}`;
+    }
+    case 'enum':
+      return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'type':
+      return `must be ${String(params.type)}`;
+    case 'required':
+      return `missing "${String(params.missingProperty)}"`;
+    default:
+      return error.message ?? 'invalid';
+  }
+}

@@ -1,0 +1,4 @@
+import type { Rule } from '../../types.js';
+
+/** The `tokens/…` rules. */
+export const tokenRules: Rule[] = [];
