@@ -1,0 +1,43 @@
+import type { Rule } from '../../types.js';
+import { walk } from '../../walk.js';
+
+/**
+ * ComfyUI names textual-inversion embeddings as `embedding:NAME` (comfy/sd1_clip.py); an unknown
+ * one is dropped with a console warning. (A1111 uses bare words, which cannot be told from text.)
+ */
+const EMBEDDING_REFERENCE = /(?:^|[\s,(\[])embedding:([\w.\-/]+)/g;
+
+export const unknownEmbedding: Rule = {
+  meta: {
+    id: 'prompt/unknown-embedding',
+    category: 'prompt',
+    description: 'An `embedding:NAME` reference with no such embedding in the library.',
+    defaultSeverity: 'warn',
+    requires: ['library'],
+    examples: {
+      valid: [{ code: 'a house, embedding:bad_hands', library: { embeddings: ['bad_hands'] } }],
+      invalid: [{ code: 'a house, embedding:bad_hand', errors: 1, library: { embeddings: ['bad_hands'] } }],
+    },
+  },
+  check(context) {
+    const library = context.library!;
+    if (!library.indexesEmbeddings) return;
+    for (const site of context.promptTexts()) {
+      for (const { node } of walk(site.node.body)) {
+        if (node.kind !== 'text') continue;
+        // Offsets within `raw` equal offsets within `value` only without escapes; skip escaped text.
+        if (node.raw !== node.value) continue;
+        for (const match of node.value.matchAll(EMBEDDING_REFERENCE)) {
+          const name = match[1]!.replace(/\.(pt|safetensors|bin)$/i, '');
+          if (library.hasEmbedding(name)) continue;
+          const start = node.range.start.offset + match.index! + match[0].indexOf('embedding:');
+          const end = start + 'embedding:'.length + match[1]!.length;
+          context.report({
+            range: { start: context.positionAt(start), end: context.positionAt(end) },
+            message: `No embedding '${name}' in the library: ComfyUI drops the reference. Check the name.`,
+          });
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,30 @@
+import type { Rule } from '../../types.js';
+
+/**
+ * Reads A1111Conditioning.ambiguities (src/semantics/a1111): bracket structures for which A1111's
+ * lark Earley parser picks between derivations by hash-seeded tie-breaking, so the result changes
+ * between A1111 restarts.
+ */
+export const ambiguousStructure: Rule = {
+  meta: {
+    id: 'syntax/ambiguous',
+    category: 'syntax',
+    description: 'A bracket structure whose meaning in A1111 changes between restarts (its schedule parser is ambiguous here).',
+    defaultSeverity: 'warn',
+    rationale:
+      'A1111 parses schedules with a lark Earley grammar that is ambiguous for some bracket structures; which reading wins depends on Python\'s hash seed, which changes with every start of A1111. sdprompt follows one documented reading (docs/semantics.md) but cannot make A1111 do the same. Rewrite the structure so it has one reading, e.g. by escaping literal brackets.',
+    examples: { valid: [{ code: 'a [cat:dog:5] in a garden' }], invalid: [] },
+  },
+  check(context) {
+    for (const site of context.promptTexts()) {
+      const resolved = site.resolved;
+      if (!resolved || site.role === 'fragment') continue;
+      for (const ambiguity of resolved.a1111?.ambiguities ?? []) {
+        context.report({
+          range: context.rangeInResolved(resolved, ambiguity.textStart, ambiguity.textEnd),
+          message: `${ambiguity.message.replace(/\.?$/, '.')} A1111's reading of this changes between restarts; rewrite or escape the brackets so it has one meaning.`,
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,45 @@
+import type { Rule } from '../../types.js';
+
+/**
+ * A1111 encodes each 75-token chunk separately (modules/sd_hijack_clip.py), so a phrase cut by a
+ * chunk boundary loses its meaning: the two halves never see each other. A1111 moves a tail of
+ * up to 20 tokens after the last comma into the next chunk; a boundary inside a tag that survives
+ * that is reported here.
+ */
+export const chunkBoundary: Rule = {
+  meta: {
+    id: 'tokens/chunk-boundary',
+    category: 'tokens',
+    description: 'A phrase (comma-separated tag) split across a 75-token chunk boundary.',
+    defaultSeverity: 'warn',
+    requires: ['tokenizer'],
+    rationale:
+      'Each chunk of 75 tokens is encoded on its own and the results are concatenated, so words on either side of a boundary do not influence each other. Add a comma or a BREAK before the phrase, or shorten the text before it.',
+    examples: { valid: [{ code: 'a house, a garden' }], invalid: [] },
+  },
+  check(context) {
+    const tokenizer = context.tokenizer!;
+    for (const site of context.promptTexts()) {
+      const resolved = site.resolved;
+      if (!resolved || site.role === 'fragment') continue;
+      const engine = context.engineOf(site.prompt);
+      const chunks = tokenizer.chunks(resolved, engine);
+      for (let index = 0; index + 1 < chunks.length; index++) {
+        const before = chunks[index]!;
+        const after = chunks[index + 1]!;
+        if (before.textEnd < 0 || after.textStart < 0 || after.textStart <= before.textEnd) continue;
+        const between = resolved.text.slice(before.textEnd + 1, after.textStart);
+        // A comma or line break between the chunks means the boundary falls between tags.
+        if (/[,\n]/.test(between) || /[,]\s*$/.test(resolved.text.slice(0, before.textEnd + 1))) continue;
+        let start = before.textEnd;
+        while (start > 0 && !/[,\n]/.test(resolved.text[start - 1]!)) start--;
+        let end = after.textStart;
+        while (end < resolved.text.length && !/[,\n]/.test(resolved.text[end]!)) end++;
+        context.report({
+          range: context.rangeInResolved(resolved, start, end),
+          message: `Token chunk ${index + 1} ends inside this phrase (75 tokens per chunk${tokenizer.approximate ? ', approximate count' : ''}): its halves are encoded separately. Put a comma or BREAK before it, or shorten the text before it.`,
+        });
+      }
+    }
+  },
+};
