@@ -1,0 +1,143 @@
+/**
+ * The analysis of each open document, computed on demand for its current version and kept until
+ * the next edit (Langium's document states collapsed to one: every request gets the analysis of
+ * the exact text it was asked about). Each stage is contained on its own: a linter failure still
+ * leaves the parse and its syntax diagnostics.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { PromptFile } from '../grammar/ast.js';
+import type { FileModel, ResolvedPrompt } from '../semantics/model.js';
+import type { ErrorContainment } from './containment.js';
+import type { ServerSettings } from './settings.js';
+import type { ChunkOutput, LibrarySnapshot, Toolchain } from './toolchain.js';
+
+export interface DocumentAnalysis {
+  uri: string;
+  version: number;
+  text: string;
+  filePath?: string;
+  ast: PromptFile;
+  model?: FileModel;
+  /** Parse, semantic and lint diagnostics, duplicates removed. */
+  diagnostics: Diagnostic[];
+  /** Token chunks per resolved prompt, filled on first use by hover and inlay hints. */
+  chunkCache?: Map<ResolvedPrompt, ChunkOutput>;
+}
+
+export interface AnalysisInputs {
+  toolchain: Toolchain;
+  settings: () => ServerSettings;
+  library: () => LibrarySnapshot;
+  containment: ErrorContainment;
+}
+
+export class AnalysisCache {
+  private readonly entries = new Map<string, DocumentAnalysis>();
+  /** How many analyses ran (tests and the bench read it to see coalescing work). */
+  runs = 0;
+
+  constructor(private readonly inputs: AnalysisInputs) {}
+
+  get(document: TextDocument): DocumentAnalysis {
+    const cached = this.entries.get(document.uri);
+    if (cached && cached.version === document.version) return cached;
+    const analysis = this.compute(document);
+    this.entries.set(document.uri, analysis);
+    return analysis;
+  }
+
+  /** The analysis of this exact version if it was computed already. */
+  peek(uri: string, version: number): DocumentAnalysis | undefined {
+    const cached = this.entries.get(uri);
+    return cached && cached.version === version ? cached : undefined;
+  }
+
+  forget(uri: string): void {
+    this.entries.delete(uri);
+  }
+
+  /** Drops every analysis (settings, config or library changed). */
+  invalidate(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private compute(document: TextDocument): DocumentAnalysis {
+    this.runs++;
+    const { toolchain, containment } = this.inputs;
+    const text = document.getText();
+    const filePath = filePathOf(document.uri);
+    const parsed = toolchain.parse(text, filePath ? { filePath } : {});
+    let diagnostics: Diagnostic[] = [...parsed.diagnostics];
+    let model: FileModel | undefined;
+    if (toolchain.analyze) {
+      try {
+        model = toolchain.analyze(parsed.ast, { filePath, readFile: includeReader(filePath) });
+        diagnostics.push(...model.diagnostics);
+      } catch (error) {
+        containment.report('analyze', error);
+      }
+    }
+    if (toolchain.lint && model) {
+      try {
+        const settings = this.inputs.settings();
+        const linted = toolchain.lint(
+          { text, ast: parsed.ast, model, foreign: diagnostics },
+          { filePath, rules: settings.rules, configFile: settings.configFile, library: this.inputs.library() },
+        );
+        diagnostics = linted.diagnostics;
+      } catch (error) {
+        containment.report('lint', error);
+      }
+    }
+    const analysis: DocumentAnalysis = {
+      uri: document.uri,
+      version: document.version,
+      text,
+      ast: parsed.ast,
+      diagnostics: dedupe(diagnostics),
+    };
+    if (filePath) analysis.filePath = filePath;
+    if (model) analysis.model = model;
+    return analysis;
+  }
+}
+
+export function filePathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Includes resolve relative to the including file; untitled documents cannot include. */
+function includeReader(filePath: string | undefined): (path: string) => string | undefined {
+  return (path) => {
+    if (!filePath && !path.startsWith('/')) return undefined;
+    try {
+      return readFileSync(filePath ? resolve(dirname(filePath), path) : path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** The linter re-reports syntax problems the parser already gave; show each once. */
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((diagnostic) => {
+    const key = `${diagnostic.code}|${diagnostic.range.start.offset}|${diagnostic.range.end.offset}|${diagnostic.message}|${diagnostic.file ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
