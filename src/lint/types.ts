@@ -154,5 +154,19 @@ export interface Rule {
   check(context: RuleContext): void;
 }
 
+/** What lint() returns for one file. */
+export interface LintResult {
+  diagnostics: Diagnostic[];
+  errorCount: number;
+  warningCount: number;
+  infoCount: number;
+  fixableErrorCount: number;
+  fixableWarningCount: number;
+  /** True when the parser found errors (fixes are then never written). */
+  hasSyntaxErrors: boolean;
+  /** Enabled rules skipped because no library / tokenizer is configured. */
+  skipped: Array<{ ruleId: string; needs: 'library' | 'tokenizer' }>;
+}
+
 /** A lint diagnostic; `code` is the rule id. Re-exported for readers of lint results. */
 export type LintDiagnostic = Diagnostic;
