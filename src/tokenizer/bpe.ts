@@ -4,7 +4,7 @@
  * pair is merged (every occurrence, left to right) until no ranked pair is left. Everything runs on token
  * ids, and results are kept in a bounded least-recently-used cache (simple_tokenizer's is unbounded).
  */
-import { END_OF_TEXT, START_OF_TEXT, pairKey, type ClipVocabulary } from './vocabulary.js';
+import { END_OF_TEXT, START_OF_TEXT, type ClipVocabulary } from './vocabulary.js';
 
 const DEFAULT_CACHE_SIZE = 10_000;
 const utf8 = new TextEncoder();
@@ -39,7 +39,7 @@ export class BytePairEncoder {
     // simple_tokenizer.py pre-seeds its cache with the two special tokens.
     if (piece === '<|startoftext|>') return [START_OF_TEXT];
     if (piece === '<|endoftext|>') return [END_OF_TEXT];
-    const { byteIds, byteEndIds, ranks, merged } = this.vocabulary;
+    const { byteIds, byteEndIds, merges } = this.vocabulary;
     const bytes = asciiBytes(piece) ?? utf8.encode(piece);
     const count = bytes.length;
     if (count === 0) return [];
@@ -47,20 +47,22 @@ export class BytePairEncoder {
     for (let i = 0; i < count - 1; i++) symbols[i] = byteIds[bytes[i]!]!;
     symbols[count - 1] = byteEndIds[bytes[count - 1]!]!;
     while (symbols.length > 1) {
-      let bestRank = Infinity;
-      let bestKey = -1;
+      let bestRank = 0x7fffffff;
+      let bestLeft = -1;
+      let bestRight = -1;
       for (let i = 0; i < symbols.length - 1; i++) {
-        const rank = ranks.get(pairKey(symbols[i]!, symbols[i + 1]!));
-        if (rank !== undefined && rank < bestRank) {
+        const rank = merges.rank(symbols[i]!, symbols[i + 1]!);
+        if (rank >= 0 && rank < bestRank) {
           bestRank = rank;
-          bestKey = pairKey(symbols[i]!, symbols[i + 1]!);
+          bestLeft = symbols[i]!;
+          bestRight = symbols[i + 1]!;
         }
       }
-      if (bestKey < 0) break;
-      const mergedId = merged.get(bestKey)!;
+      if (bestLeft < 0) break;
+      const mergedId = merges.merged(bestLeft, bestRight);
       const next: number[] = [];
       for (let i = 0; i < symbols.length; i++) {
-        if (i < symbols.length - 1 && pairKey(symbols[i]!, symbols[i + 1]!) === bestKey) {
+        if (i < symbols.length - 1 && symbols[i] === bestLeft && symbols[i + 1] === bestRight) {
           next.push(mergedId);
           i++;
         } else {

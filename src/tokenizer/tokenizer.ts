@@ -30,6 +30,8 @@ export interface TokenizerOptions {
 
 export class ClipTokenizer {
   readonly frontEnd: FrontEnd;
+  /** Real ids from a real vocabulary (the estimate in estimate.ts sets this to true). */
+  readonly approximate = false;
   private readonly encoder: BytePairEncoder;
 
   constructor(

@@ -9,7 +9,7 @@
  * `<|startoftext|>` and `<|endoftext|>`. Only merges 1..48,894 of the file are used
  * (`merges[1:49152-256-2+1]`).
  */
-import { gunzipSync } from 'node:zlib';
+import { constants, gunzipSync } from 'node:zlib';
 
 export const VOCABULARY_SIZE = 49_408;
 export const MERGE_COUNT = 48_894;
@@ -42,9 +42,58 @@ const BYTE_TABLE = buildByteTable();
 export const BYTE_TO_CHAR: readonly string[] = BYTE_TABLE.byteToChar;
 
 /**
- * A loaded vocabulary. BPE works on ids only: `mergeOf(left, right)` gives the merged token and its rank,
- * keyed by `left * VOCABULARY_SIZE + right`, so no strings are built while merging.
+ * The merge table: an open-addressing hash from a (left id, right id) pair to its rank and merged id.
+ * Typed arrays keep it compact and quick to build; a Map keyed by `left * 49408 + right` would use
+ * heap-number keys (above the small-integer range) and take several times longer to load.
  */
+export class MergeTable {
+  private readonly mask: number;
+  private readonly lefts: Int32Array;
+  private readonly rights: Int32Array;
+  private readonly ranks: Int32Array;
+  private readonly mergedIds: Int32Array;
+
+  constructor(capacity: number) {
+    let size = 1;
+    while (size < capacity * 2) size <<= 1;
+    this.mask = size - 1;
+    this.lefts = new Int32Array(size).fill(-1);
+    this.rights = new Int32Array(size);
+    this.ranks = new Int32Array(size);
+    this.mergedIds = new Int32Array(size);
+  }
+
+  private slot(left: number, right: number): number {
+    let slot = (Math.imul(left, 0x9e3779b1) ^ Math.imul(right, 0x85ebca77)) & this.mask;
+    while (this.lefts[slot] !== -1 && (this.lefts[slot] !== left || this.rights[slot] !== right)) {
+      slot = (slot + 1) & this.mask;
+    }
+    return slot;
+  }
+
+  /** Adds a merge unless the pair is already ranked (the first occurrence wins, as in a dict built in order). */
+  add(left: number, right: number, rank: number, mergedId: number): void {
+    const slot = this.slot(left, right);
+    if (this.lefts[slot] !== -1) return;
+    this.lefts[slot] = left;
+    this.rights[slot] = right;
+    this.ranks[slot] = rank;
+    this.mergedIds[slot] = mergedId;
+  }
+
+  /** Rank of the pair, or -1 when it never merges. */
+  rank(left: number, right: number): number {
+    const slot = this.slot(left, right);
+    return this.lefts[slot] === -1 ? -1 : this.ranks[slot]!;
+  }
+
+  /** Id of the merged token of a ranked pair. */
+  merged(left: number, right: number): number {
+    return this.mergedIds[this.slot(left, right)]!;
+  }
+}
+
+/** A loaded vocabulary. BPE works on ids only, so no strings are built while merging. */
 export interface ClipVocabulary {
   /** Token string for each id. */
   readonly tokens: readonly string[];
@@ -54,10 +103,7 @@ export interface ClipVocabulary {
   readonly byteIds: Int32Array;
   /** Id of the byte-level character with `</w>` for each byte. */
   readonly byteEndIds: Int32Array;
-  /** pair key → rank (index in the merges list). */
-  readonly ranks: Map<number, number>;
-  /** pair key → id of the merged token. */
-  readonly merged: Map<number, number>;
+  readonly merges: MergeTable;
   /** Where it was loaded from. */
   readonly source: string;
 }
@@ -69,32 +115,41 @@ export class VocabularyError extends Error {
   }
 }
 
-export function pairKey(left: number, right: number): number {
-  return left * VOCABULARY_SIZE + right;
+/** The first MERGE_COUNT merge lines after the header: left and right halves, and the merged token. */
+interface MergeList {
+  lefts: string[];
+  rights: string[];
+  joined: string[];
 }
 
-/** Splits a merges file into its first MERGE_COUNT merge lines, after the header line. */
-function mergeLines(text: string, source: string): Array<[string, string]> {
-  const merges: Array<[string, string]> = [];
+function mergeLines(text: string, source: string): MergeList {
+  const merges: MergeList = { lefts: [], rights: [], joined: [] };
   let position = text.indexOf('\n') + 1;
   if (position === 0) throw new VocabularyError(`${source}: not a CLIP merges file (no header line)`);
-  while (merges.length < MERGE_COUNT && position < text.length) {
+  while (merges.lefts.length < MERGE_COUNT && position < text.length) {
     let end = text.indexOf('\n', position);
     if (end < 0) end = text.length;
-    const line = text.slice(position, end);
-    position = end + 1;
+    if (text.charCodeAt(end - 1) === 0x0d) end--;
     // simple_tokenizer.py: tuple(merge.split()); a merge line never holds more than one space.
-    const space = line.indexOf(' ');
-    if (space <= 0) throw new VocabularyError(`${source}: malformed merge line ${merges.length + 2}: ${JSON.stringify(line)}`);
-    merges.push([line.slice(0, space), line.slice(space + 1).trimEnd()]);
+    const space = text.indexOf(' ', position);
+    if (space <= position || space >= end) {
+      throw new VocabularyError(
+        `${source}: malformed merge line ${merges.lefts.length + 2}: ${JSON.stringify(text.slice(position, end))}`,
+      );
+    }
+    merges.lefts.push(text.slice(position, space));
+    merges.rights.push(text.slice(space + 1, end));
+    merges.joined.push(text.slice(position, end).replace(' ', ''));
+    position = text.indexOf('\n', end) + 1;
+    if (position === 0) break;
   }
-  if (merges.length < MERGE_COUNT) {
-    throw new VocabularyError(`${source}: only ${merges.length} merges, CLIP needs ${MERGE_COUNT}`);
+  if (merges.lefts.length < MERGE_COUNT) {
+    throw new VocabularyError(`${source}: only ${merges.lefts.length} merges, CLIP needs ${MERGE_COUNT}`);
   }
   return merges;
 }
 
-function finish(tokens: string[], ids: Map<string, number>, merges: Array<[string, string]>, source: string): ClipVocabulary {
+function finish(tokens: string[], ids: Map<string, number>, merges: MergeList, source: string): ClipVocabulary {
   const byteIds = new Int32Array(256);
   const byteEndIds = new Int32Array(256);
   for (let b = 0; b < 256; b++) {
@@ -105,23 +160,19 @@ function finish(tokens: string[], ids: Map<string, number>, merges: Array<[strin
     byteIds[b] = id;
     byteEndIds[b] = endId;
   }
-  const ranks = new Map<number, number>();
-  const merged = new Map<number, number>();
-  for (let rank = 0; rank < merges.length; rank++) {
-    const [left, right] = merges[rank]!;
-    const leftId = ids.get(left);
-    const rightId = ids.get(right);
-    const mergedId = ids.get(left + right);
+  const table = new MergeTable(MERGE_COUNT);
+  for (let rank = 0; rank < MERGE_COUNT; rank++) {
+    const leftId = ids.get(merges.lefts[rank]!);
+    const rightId = ids.get(merges.rights[rank]!);
+    const mergedId = ids.get(merges.joined[rank]!);
     if (leftId === undefined || rightId === undefined || mergedId === undefined) {
-      throw new VocabularyError(`${source}: merge ${rank + 1} (${left} ${right}) refers to tokens missing from the vocabulary`);
+      throw new VocabularyError(
+        `${source}: merge ${rank + 1} (${merges.lefts[rank]} ${merges.rights[rank]}) refers to tokens missing from the vocabulary`,
+      );
     }
-    const key = pairKey(leftId, rightId);
-    if (!ranks.has(key)) {
-      ranks.set(key, rank);
-      merged.set(key, mergedId);
-    }
+    table.add(leftId, rightId, rank, mergedId);
   }
-  const vocabulary: ClipVocabulary = { tokens, ids, byteIds, byteEndIds, ranks, merged, source };
+  const vocabulary: ClipVocabulary = { tokens, ids, byteIds, byteEndIds, merges: table, source };
   validateVocabulary(vocabulary);
   return vocabulary;
 }
@@ -154,18 +205,28 @@ export function vocabularyFromMergesText(text: string, source: string): ClipVoca
   const tokens: string[] = [];
   for (const b of BYTE_TABLE.byteOrder) tokens.push(BYTE_TO_CHAR[b]!);
   for (let i = 0; i < 256; i++) tokens.push(tokens[i]! + '</w>');
-  for (const [left, right] of merges) tokens.push(left + right);
+  for (const joined of merges.joined) tokens.push(joined);
   tokens.push('<|startoftext|>', '<|endoftext|>');
   const ids = new Map<string, number>();
   for (let id = 0; id < tokens.length; id++) ids.set(tokens[id]!, id);
   return finish(tokens, ids, merges, source);
 }
 
+function countLines(text: string): number {
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at >= 0 && lines <= MERGE_COUNT + 1; at = text.indexOf('\n', at + 1)) lines++;
+  return lines;
+}
+
 /** Builds the vocabulary from a gzip'd `bpe_simple_vocab_16e6.txt.gz`. */
 export function vocabularyFromGzip(data: Uint8Array, source: string): ClipVocabulary {
   let text: string;
   try {
-    text = gunzipSync(data).toString('utf8');
+    // CLIP reads only the first 48,895 of 262,145 lines (about a sixth of the file): inflate a prefix
+    // first, and the whole file only if that prefix was too short.
+    const prefix = gunzipSync(data.subarray(0, Math.ceil(data.length / 4)), { finishFlush: constants.Z_SYNC_FLUSH });
+    text = prefix.toString('utf8');
+    if (countLines(text) <= MERGE_COUNT + 1) text = gunzipSync(data).toString('utf8');
   } catch (error) {
     throw new VocabularyError(`${source}: cannot decompress (${error instanceof Error ? error.message : String(error)})`);
   }
