@@ -1,0 +1,287 @@
+/**
+ * Prints one A1111 prompt text (the `PromptText` layer of the AST) in the canonical style of
+ * docs/formatting.md.
+ *
+ * The printer first turns the syntax tree into a flat list of output pieces: literal pieces
+ * (text, commas, brackets, keywords) and whitespace runs. A second pass then decides, run by run,
+ * what each whitespace becomes. Every decision keeps A1111's meaning:
+ *  - a run of spaces and tabs becomes one space: whitespace stays whitespace, so neither the
+ *    attention segments of parse_prompt_attention nor CLIP's pieces change;
+ *  - a run holding line breaks keeps its line breaks (comments are re-inserted by line) and loses
+ *    its spaces;
+ *  - whitespace is removed (inside brackets, before a comma, at the ends) or a space is added
+ *    (after a comma) only where CLIP would not join the characters on both sides (clip-pieces.ts),
+ *    looking through brackets and extra-network tags, which A1111 strips or turns into weights.
+ * Numbers are respelled by numbers.ts; extra-network tags, wildcards and `${fragment}` references
+ * are printed as written, because A1111 passes network arguments on as raw strings.
+ */
+import type { PromptNode, PromptText } from '../grammar/ast.js';
+import { firstClass, lastClass, mayJoin, type EdgeClass } from './clip-pieces.js';
+import { canonicalScheduleStep, canonicalWeight } from './numbers.js';
+
+interface LiteralPiece {
+  kind: 'literal';
+  text: string;
+  /** CLIP class of the first and last visible character. */
+  first: EdgeClass;
+  last: EdgeClass;
+  /** Brackets, weights and network tags: not text to CLIP, so neighbours are looked up past them. */
+  transparent: boolean;
+  /** AND, BREAK and AND weights: the whitespace next to them is only collapsed, never removed. */
+  keyword?: boolean;
+  /** `(`/`[` of an emphasis: the whitespace right after it may go. */
+  opener?: boolean;
+  /** `)`/`]` or `:w)` of an emphasis, or a comma: the whitespace right before it may go. */
+  closer?: boolean;
+  comma?: boolean;
+  /** Ends with an unescaped `\\`, which takes the next character with it (lark's `\\.`). */
+  escapesNext?: boolean;
+}
+
+interface WhitespacePiece {
+  kind: 'space';
+  /** The whitespace as written; '' for the space the style wants after a comma. */
+  raw: string;
+  /** What the second pass decided. */
+  out?: string;
+}
+
+type Piece = LiteralPiece | WhitespacePiece;
+
+/** True when a node or one of its children was rebuilt by error recovery. */
+function hasRecovery(nodes: readonly PromptNode[]): boolean {
+  for (const node of nodes) {
+    if (node.recovered) return true;
+    switch (node.kind) {
+      case 'emphasis':
+        if (hasRecovery(node.body)) return true;
+        break;
+      case 'schedule':
+        if ((node.from && hasRecovery(node.from)) || hasRecovery(node.to) || node.when.recovered) return true;
+        break;
+      case 'alternation':
+        if (node.options.some(hasRecovery)) return true;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+const WHITESPACE_RUN = /[ \t\r\n]+/g;
+
+class PieceWriter {
+  readonly pieces: Piece[] = [];
+
+  literal(text: string, options: Partial<LiteralPiece> = {}): void {
+    this.pieces.push({
+      kind: 'literal',
+      text,
+      first: firstClass(text),
+      last: lastClass(text),
+      transparent: false,
+      ...options,
+    });
+  }
+
+  /** A bracket, weight or tag: printed, but not something CLIP reads. */
+  structural(text: string, options: Partial<LiteralPiece> = {}): void {
+    this.literal(text, { transparent: true, ...options });
+  }
+
+  /** A separator of a schedule or alternation: its two sides are never adjacent in A1111's text. */
+  opaque(text: string): void {
+    this.literal(text, { first: null, last: null });
+  }
+
+  /** Literal text as written, split into visible runs and whitespace runs. */
+  text(raw: string): void {
+    let index = 0;
+    for (const match of raw.matchAll(WHITESPACE_RUN)) {
+      if (match.index > index) this.visible(raw.slice(index, match.index));
+      this.pieces.push({ kind: 'space', raw: match[0] });
+      index = match.index + match[0].length;
+    }
+    if (index < raw.length) this.visible(raw.slice(index));
+  }
+
+  private visible(run: string): void {
+    // A trailing unescaped `\` escapes whatever follows it (lark's `\\.`): treat it as unknown so
+    // that the whitespace after it is never removed.
+    const trailingBackslashes = /\\+$/.exec(run)?.[0].length ?? 0;
+    const escapesNext = trailingBackslashes % 2 === 1;
+    const first = run.startsWith('\\') ? null : firstClass(run);
+    this.literal(run, { first, last: escapesNext ? null : lastClass(run), escapesNext });
+  }
+}
+
+function writeNodes(writer: PieceWriter, nodes: readonly PromptNode[]): void {
+  for (const node of nodes) writeNode(writer, node);
+}
+
+function writeNode(writer: PieceWriter, node: PromptNode): void {
+  switch (node.kind) {
+    case 'text':
+      writer.text(node.raw);
+      return;
+    case 'comma':
+      writer.literal(',', { comma: true, closer: true });
+      return;
+    case 'emphasis': {
+      writer.structural(node.bracket === 'round' ? '(' : '[', { opener: true });
+      writeNodes(writer, node.body);
+      if (node.weight) {
+        const weight = canonicalWeight(node.weight.raw, node.weight.value);
+        writer.structural(`:${weight}${node.closed ? ')' : ''}`, { closer: true });
+      } else if (node.closed) {
+        writer.structural(node.bracket === 'round' ? ')' : ']', { closer: true });
+      }
+      return;
+    }
+    case 'schedule':
+      writer.opaque('[');
+      if (node.from) {
+        writeNodes(writer, node.from);
+        writer.opaque(':');
+      }
+      writeNodes(writer, node.to);
+      writer.opaque(`:${canonicalScheduleStep(node.when.raw, node.when.value)}]`);
+      return;
+    case 'alternation':
+      writer.opaque('[');
+      node.options.forEach((option, index) => {
+        if (index > 0) writer.opaque('|');
+        writeNodes(writer, option);
+      });
+      writer.opaque(']');
+      return;
+    case 'break':
+      writer.literal('BREAK', { keyword: true });
+      return;
+    case 'and':
+      writer.literal('AND', { keyword: true });
+      return;
+    case 'and-weight':
+      writer.structural(`:${canonicalWeight(node.weight.raw, node.weight.value)}`, { keyword: true });
+      return;
+    case 'network': {
+      const args = node.args.map((arg) => arg.raw).join(':');
+      const text = `<${node.type}:${args}${node.closed ? '>' : ''}`;
+      // A closed tag is stripped by A1111 (modules/extra_networks.py) before anything else reads
+      // the prompt; an unterminated one stays as text.
+      if (node.closed) writer.structural(text);
+      else writer.literal(text);
+      return;
+    }
+    case 'wildcard':
+      writer.literal(`__${node.name}__`);
+      return;
+    case 'fragment-ref':
+      writer.literal(`\${${node.name}}`, { first: null, last: null });
+      return;
+    case 'error':
+      // A stray closer: A1111 keeps it as text (prompt_parser.py parse_prompt_attention).
+      writer.literal(node.raw, { first: null, last: null });
+      return;
+  }
+}
+
+/** The class of the nearest visible character left of piece `index` (pieces decided so far). */
+function leftClass(pieces: readonly Piece[], index: number): EdgeClass {
+  for (let i = index - 1; i >= 0; i--) {
+    const piece = pieces[i]!;
+    if (piece.kind === 'space') {
+      if (piece.out !== '') return 'WS';
+      continue;
+    }
+    if (!piece.transparent) return piece.last;
+  }
+  return 'EDGE';
+}
+
+/** The class of the nearest visible character right of piece `index`, assuming undecided runs go. */
+function rightClass(pieces: readonly Piece[], index: number): EdgeClass {
+  for (let i = index + 1; i < pieces.length; i++) {
+    const piece = pieces[i]!;
+    if (piece.kind === 'space') continue;
+    if (!piece.transparent) return piece.first;
+  }
+  return 'EDGE';
+}
+
+function isLiteral(piece: Piece | undefined): piece is LiteralPiece {
+  return piece !== undefined && piece.kind === 'literal';
+}
+
+/** Adds the (empty) whitespace runs where the style wants a space: after every comma. */
+function addWantedSpaces(pieces: Piece[]): Piece[] {
+  const result: Piece[] = [];
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i]!;
+    result.push(piece);
+    const next = pieces[i + 1];
+    if (isLiteral(piece) && piece.comma && isLiteral(next)) result.push({ kind: 'space', raw: '' });
+  }
+  return result;
+}
+
+function decideWhitespace(pieces: Piece[]): void {
+  const lastIndex = pieces.length - 1;
+  pieces.forEach((piece, index) => {
+    if (piece.kind !== 'space') return;
+    const before = pieces[index - 1];
+    const after = pieces[index + 1];
+    if (isLiteral(before) && before.escapesNext) {
+      // `\ ` is an escaped space to A1111's schedule grammar, and `\` before a line break makes it
+      // reject the prompt: whitespace after a lone backslash stays exactly as written.
+      piece.out = piece.raw;
+      return;
+    }
+    const newlines = piece.raw.split('\n').length - 1;
+    if (newlines > 0) {
+      piece.out = '\n'.repeat(newlines);
+      return;
+    }
+    if (index === 0 || index === lastIndex) {
+      piece.out = '';
+      return;
+    }
+    if ((isLiteral(before) && before.keyword) || (isLiteral(after) && after.keyword)) {
+      piece.out = piece.raw === '' ? '' : ' ';
+      return;
+    }
+    const joins = mayJoin(leftClass(pieces, index), rightClass(pieces, index));
+    if (piece.raw === '') {
+      piece.out = joins ? '' : ' ';
+      return;
+    }
+    const removable = (isLiteral(before) && before.opener) || (isLiteral(after) && after.closer);
+    piece.out = removable && !joins ? '' : ' ';
+  });
+}
+
+/**
+ * The canonical text of a prompt text, with the same number of lines as `prompt.text` (so that
+ * comment lines can be put back by line). Returns `prompt.text` unchanged when error recovery
+ * touched the tree: such text is left as written.
+ */
+export function printPromptText(prompt: PromptText): string {
+  if (hasRecovery(prompt.body)) return prompt.text;
+  const writer = new PieceWriter();
+  writeNodes(writer, prompt.body);
+  const pieces = addWantedSpaces(writer.pieces);
+  decideWhitespace(pieces);
+  let out = '';
+  for (const piece of pieces) out += piece.kind === 'space' ? piece.out : piece.text;
+  return out;
+}
+
+/** Exposed for tests: prints a list of prompt nodes as `printPromptText` does. */
+export function printPromptNodes(nodes: readonly PromptNode[]): string {
+  const writer = new PieceWriter();
+  writeNodes(writer, nodes);
+  const pieces = addWantedSpaces(writer.pieces);
+  decideWhitespace(pieces);
+  return pieces.map((piece) => (piece.kind === 'space' ? piece.out : piece.text)).join('');
+}
