@@ -241,9 +241,11 @@ export function discoverVocabulary(options: DiscoveryOptions = {}): DiscoveryRes
 }
 
 /** The one clear message for "no vocabulary": what was searched and how to point at one. */
-export function missingVocabularyMessage(result: DiscoveryResult): string {
+export function missingVocabularyMessage(result: DiscoveryResult, options: { exact?: boolean } = {}): string {
   const lines = [
-    'no CLIP vocabulary found; token counts are estimates (marked approximate).',
+    options.exact
+      ? 'no CLIP vocabulary found, and exact token ids cannot be estimated.'
+      : 'no CLIP vocabulary found; token counts are estimates (marked approximate).',
     `Point ${VOCABULARY_ENV} or --vocab at a ComfyUI comfy/sd1_tokenizer folder, a Hugging Face`,
     `openai/clip-vit-large-patch14 snapshot (vocab.json + merges.txt), or open_clip's ${GZ_NAME}.`,
   ];

@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerTokens } from './tokens.js';
+import { registerLint } from './lint.js';
+import { registerRules } from './rules.js';
+import { registerInit } from './init.js';
 
 /**
  * Every command of the CLI, in the order `sdprompt --help` lists them. Each command module exports
  * one `registerX(program, context)` function; add it here.
  */
-export const commands: Array<(program: Command, context: CliContext) => void> = [];
+export const commands: Array<(program: Command, context: CliContext) => void> = [registerLint, registerRules, registerInit, registerTokens];
