@@ -1,0 +1,475 @@
+/**
+ * Writes small but realistic LoRA folders for tests, the bundled examples and the benchmark:
+ * real kohya SD1/SDXL and diffusers/PEFT key names and shapes (lora-files.md §3) with tiny ranks,
+ * kohya-style `ss_*` and `modelspec.*` metadata, A1111/Civitai sidecars and preview PNGs.
+ * Tensor values come from a seeded generator, so files (and their hashes) are reproducible.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+
+export interface TensorSpec {
+  name: string;
+  dtype: 'F16' | 'F32';
+  shape: number[];
+  /** A fixed value for every element (alpha tensors); random small values otherwise. */
+  value?: number;
+}
+
+/** Deterministic numbers in [-1, 1) (a 32-bit LCG: enough for fixture weights). */
+function randomSource(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 31 - 1;
+  };
+}
+
+function floatToHalf(value: number): number {
+  const buffer = new DataView(new ArrayBuffer(4));
+  buffer.setFloat32(0, value);
+  const bits = buffer.getUint32(0);
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+  const mantissa = (bits >>> 13) & 0x3ff;
+  if (exponent <= 0) return sign;
+  if (exponent >= 31) return sign | 0x7c00;
+  return sign | (exponent << 10) | mantissa;
+}
+
+/** Encodes tensors (keys sorted, as safetensors writes them) and metadata into a .safetensors file. */
+export function buildSafetensors(tensors: TensorSpec[], metadata?: Record<string, string>, seed = 1): { bytes: Buffer; dataSha256: string } {
+  const random = randomSource(seed);
+  const sorted = [...tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const header: Record<string, unknown> = {};
+  if (metadata && Object.keys(metadata).length > 0) header['__metadata__'] = metadata;
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  for (const tensor of sorted) {
+    const count = tensor.shape.reduce((product, d) => product * d, 1);
+    const width = tensor.dtype === 'F16' ? 2 : 4;
+    const data = Buffer.alloc(count * width);
+    for (let i = 0; i < count; i++) {
+      const value = tensor.value ?? random() * 0.02;
+      if (width === 2) data.writeUInt16LE(floatToHalf(value), i * 2);
+      else data.writeFloatLE(value, i * 4);
+    }
+    header[tensor.name] = { dtype: tensor.dtype, shape: tensor.shape, data_offsets: [offset, offset + data.length] };
+    chunks.push(data);
+    offset += data.length;
+  }
+  let json = Buffer.from(JSON.stringify(header), 'utf8');
+  // The format pads the header with spaces to a multiple of 8 bytes.
+  const padding = (8 - (json.length % 8)) % 8;
+  if (padding) json = Buffer.concat([json, Buffer.alloc(padding, 0x20)]);
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(json.length));
+  const data = Buffer.concat(chunks);
+  return { bytes: Buffer.concat([length, json, data]), dataSha256: createHash('sha256').update(data).digest('hex') };
+}
+
+export type FixtureFamily = 'sd1' | 'sd2' | 'sdxl' | 'flux';
+export type FixtureFormat = 'kohya' | 'locon' | 'loha' | 'lokr' | 'dora' | 'full' | 'peft' | 'diffusers';
+
+interface Module {
+  /** kohya name (`lora_unet_down_blocks_0_attentions_0_transformer_blocks_0_attn2_to_k`). */
+  kohya: string;
+  /** diffusers dotted path below `unet.` / `text_encoder.` (`down_blocks.0.attentions.0.transformer_blocks.0.attn2.to_k`). */
+  dotted: string;
+  prefix: 'unet' | 'text_encoder' | 'text_encoder_2' | 'transformer';
+  inFeatures: number;
+  outFeatures: number;
+  /** Convolution kernel (LoCon on resnet convs), 1 for linear layers. */
+  kernel: number;
+}
+
+function transformerBlockModules(kohyaBase: string, dottedBase: string, channels: number, context: number): Module[] {
+  const linear = (suffix: string, dottedSuffix: string, inFeatures: number, outFeatures: number): Module => ({
+    kohya: `${kohyaBase}_${suffix}`, dotted: `${dottedBase}.${dottedSuffix}`, prefix: 'unet', inFeatures, outFeatures, kernel: 1,
+  });
+  return [
+    linear('attn2_to_k', 'attn2.to_k', context, channels),
+    linear('attn2_to_v', 'attn2.to_v', context, channels),
+    linear('attn2_to_q', 'attn2.to_q', channels, channels),
+    linear('attn2_to_out_0', 'attn2.to_out.0', channels, channels),
+    linear('attn1_to_q', 'attn1.to_q', channels, channels),
+    linear('attn1_to_k', 'attn1.to_k', channels, channels),
+    linear('attn1_to_v', 'attn1.to_v', channels, channels),
+    linear('attn1_to_out_0', 'attn1.to_out.0', channels, channels),
+    linear('ff_net_0_proj', 'ff.net.0.proj', channels, channels * 8),
+    linear('ff_net_2', 'ff.net.2', channels * 4, channels),
+  ];
+}
+
+function textEncoderModules(kohyaPrefix: string, prefix: Module['prefix'], layers: number, width: number): Module[] {
+  const modules: Module[] = [];
+  for (let i = 0; i < layers; i++) {
+    const base = `text_model.encoder.layers.${i}`;
+    const add = (name: string, inFeatures: number, outFeatures: number) => modules.push({
+      kohya: `${kohyaPrefix}_${`${base}.${name}`.replace(/\./g, '_')}`, dotted: `${base}.${name}`, prefix, inFeatures, outFeatures, kernel: 1,
+    });
+    add('self_attn.q_proj', width, width);
+    add('self_attn.k_proj', width, width);
+    add('self_attn.v_proj', width, width);
+    add('self_attn.out_proj', width, width);
+    add('mlp.fc1', width, width * 4);
+    add('mlp.fc2', width * 4, width);
+  }
+  return modules;
+}
+
+/** Every attention module of the SD1/SD2 UNet (diffusers block names, which kohya also uses for SD1/SD2). */
+function sd1UnetModules(context: number): Module[] {
+  const modules: Module[] = [];
+  const blocks: Array<[string, number, number]> = [
+    ['down_blocks_0', 320, 2], ['down_blocks_1', 640, 2], ['down_blocks_2', 1280, 2],
+    ['up_blocks_1', 1280, 3], ['up_blocks_2', 640, 3], ['up_blocks_3', 320, 3],
+  ];
+  for (const [block, channels, attentions] of blocks) {
+    for (let a = 0; a < attentions; a++) {
+      const kohya = `lora_unet_${block}_attentions_${a}_transformer_blocks_0`;
+      const dotted = `${block.replace('_blocks_', '_blocks.')}.attentions.${a}.transformer_blocks.0`;
+      modules.push(...transformerBlockModules(kohya, dotted, channels, context));
+    }
+  }
+  modules.push(...transformerBlockModules('lora_unet_mid_block_attentions_0_transformer_blocks_0', 'mid_block.attentions.0.transformer_blocks.0', 1280, context));
+  return modules;
+}
+
+/** SDXL kohya keys use the original (LDM) block names: input_blocks_4_1, middle_block_1, output_blocks_0_1 … */
+function sdxlUnetModules(): Module[] {
+  const modules: Module[] = [];
+  const blocks: Array<[string, string, number, number]> = [
+    ['input_blocks_4_1', 'down_blocks.1.attentions.0', 640, 2], ['input_blocks_5_1', 'down_blocks.1.attentions.1', 640, 2],
+    ['input_blocks_7_1', 'down_blocks.2.attentions.0', 1280, 10], ['input_blocks_8_1', 'down_blocks.2.attentions.1', 1280, 10],
+    ['middle_block_1', 'mid_block.attentions.0', 1280, 10],
+    ['output_blocks_0_1', 'up_blocks.0.attentions.0', 1280, 10], ['output_blocks_1_1', 'up_blocks.0.attentions.1', 1280, 10],
+    ['output_blocks_2_1', 'up_blocks.0.attentions.2', 1280, 10], ['output_blocks_3_1', 'up_blocks.1.attentions.0', 640, 2],
+    ['output_blocks_4_1', 'up_blocks.1.attentions.1', 640, 2], ['output_blocks_5_1', 'up_blocks.1.attentions.2', 640, 2],
+  ];
+  for (const [block, dotted, channels, depth] of blocks) {
+    for (let t = 0; t < depth; t++) {
+      modules.push(...transformerBlockModules(`lora_unet_${block}_transformer_blocks_${t}`, `${dotted}.transformer_blocks.${t}`, channels, 2048));
+    }
+  }
+  return modules;
+}
+
+function fluxModules(): Module[] {
+  const modules: Module[] = [];
+  for (let i = 0; i < 19; i++) {
+    for (const part of ['attn.to_q', 'attn.to_k', 'attn.to_v', 'attn.to_out.0']) {
+      modules.push({ kohya: '', dotted: `transformer_blocks.${i}.${part}`, prefix: 'transformer', inFeatures: 3072, outFeatures: 3072, kernel: 1 });
+    }
+  }
+  return modules;
+}
+
+/** Picks `count` modules spread over the list, cross-attention keys first, so small files still show the family. */
+function pick(modules: Module[], count: number): Module[] {
+  if (count >= modules.length) return modules;
+  // Small files keep to attention layers (the feed-forward ones are 4-8× wider).
+  if (count < 24) modules = modules.filter((module) => /attn/.test(module.dotted));
+  const chosen: Module[] = [];
+  const step = Math.max(1, Math.floor(modules.length / count));
+  for (let i = 0; chosen.length < count && i < modules.length; i += step) chosen.push(modules[i]!);
+  return chosen;
+}
+
+export interface LoraTensorOptions {
+  family: FixtureFamily;
+  format?: FixtureFormat;
+  rank?: number;
+  alpha?: number;
+  /** Number of UNet modules (default 4); `Infinity` for every attention module. */
+  layers?: number;
+  /** Text-encoder modules per encoder (default 2: q_proj and k_proj of layer 0; SDXL has two encoders); 0 for a UNet-only LoRA. */
+  textEncoderModules?: number;
+}
+
+/** The tensors of a LoRA of the given family and format. */
+export function loraTensors(options: LoraTensorOptions): TensorSpec[] {
+  const { family, format = 'kohya', rank = 2, alpha = rank } = options;
+  const layers = options.layers ?? 4;
+  const teCount = options.textEncoderModules ?? 2;
+  const teLayers = Math.ceil(teCount / 6);
+  let modules: Module[];
+  if (family === 'flux') modules = pick(fluxModules(), layers);
+  else if (family === 'sdxl') {
+    modules = [...pick(sdxlUnetModules(), layers), ...textEncoderModules('lora_te1', 'text_encoder', teLayers, 768).slice(0, teCount),
+      ...textEncoderModules('lora_te2', 'text_encoder_2', teLayers, 1280).slice(0, teCount)];
+  } else {
+    const context = family === 'sd2' ? 1024 : 768;
+    modules = [...pick(sd1UnetModules(context), layers), ...textEncoderModules('lora_te', 'text_encoder', teLayers, family === 'sd2' ? 1024 : 768).slice(0, teCount)];
+  }
+  const tensors: TensorSpec[] = [];
+  for (const module of modules) {
+    const { inFeatures: inF, outFeatures: outF } = module;
+    const kohyaName = module.kohya || `lora_transformer_${module.dotted.replace(/\./g, '_')}`;
+    const dottedName = `${module.prefix}.${module.dotted}`;
+    switch (format) {
+      case 'peft':
+        tensors.push({ name: `${dottedName}.lora_A.weight`, dtype: 'F16', shape: [rank, inF] });
+        tensors.push({ name: `${dottedName}.lora_B.weight`, dtype: 'F16', shape: [outF, rank] });
+        break;
+      case 'diffusers':
+        if (module.prefix === 'unet') {
+          const attention = module.dotted.replace(/\.(to_[qkv]|to_out\.0)$/, '.processor');
+          const proj = module.dotted.endsWith('to_out.0') ? 'to_out_lora' : `${module.dotted.split('.').pop()}_lora`;
+          if (attention === module.dotted) break; // feed-forward layers have no attention processor
+          tensors.push({ name: `unet.${attention}.${proj}.down.weight`, dtype: 'F16', shape: [rank, inF] });
+          tensors.push({ name: `unet.${attention}.${proj}.up.weight`, dtype: 'F16', shape: [outF, rank] });
+        } else {
+          tensors.push({ name: `${dottedName}.lora_linear_layer.down.weight`, dtype: 'F16', shape: [rank, inF] });
+          tensors.push({ name: `${dottedName}.lora_linear_layer.up.weight`, dtype: 'F16', shape: [outF, rank] });
+        }
+        break;
+      case 'loha':
+        tensors.push({ name: `${kohyaName}.hada_w1_a`, dtype: 'F16', shape: [outF, rank] });
+        tensors.push({ name: `${kohyaName}.hada_w1_b`, dtype: 'F16', shape: [rank, inF] });
+        tensors.push({ name: `${kohyaName}.hada_w2_a`, dtype: 'F16', shape: [outF, rank] });
+        tensors.push({ name: `${kohyaName}.hada_w2_b`, dtype: 'F16', shape: [rank, inF] });
+        tensors.push({ name: `${kohyaName}.alpha`, dtype: 'F16', shape: [], value: alpha });
+        break;
+      case 'lokr':
+        tensors.push({ name: `${kohyaName}.lokr_w1`, dtype: 'F16', shape: [4, 4] });
+        tensors.push({ name: `${kohyaName}.lokr_w2_a`, dtype: 'F16', shape: [outF / 4, rank] });
+        tensors.push({ name: `${kohyaName}.lokr_w2_b`, dtype: 'F16', shape: [rank, inF / 4] });
+        tensors.push({ name: `${kohyaName}.alpha`, dtype: 'F16', shape: [], value: alpha });
+        break;
+      case 'full':
+        tensors.push({ name: `${kohyaName}.diff`, dtype: 'F16', shape: [Math.min(outF, 8), Math.min(inF, 8)] });
+        break;
+      default:
+        tensors.push({ name: `${kohyaName}.lora_down.weight`, dtype: 'F16', shape: [rank, inF] });
+        tensors.push({ name: `${kohyaName}.lora_up.weight`, dtype: 'F16', shape: [outF, rank] });
+        tensors.push({ name: `${kohyaName}.alpha`, dtype: 'F16', shape: [], value: alpha });
+        if (format === 'dora') tensors.push({ name: `${kohyaName}.dora_scale`, dtype: 'F16', shape: [1, inF] });
+    }
+  }
+  if (format === 'locon' && family !== 'flux') {
+    // LoCon adds the 3×3 convolutions of the resnets (kohya conv_dim).
+    const conv = family === 'sdxl' ? 'lora_unet_input_blocks_1_0_in_layers_2' : 'lora_unet_down_blocks_0_resnets_0_conv1';
+    tensors.push({ name: `${conv}.lora_down.weight`, dtype: 'F16', shape: [rank, 320, 3, 3] });
+    tensors.push({ name: `${conv}.lora_up.weight`, dtype: 'F16', shape: [320, rank, 1, 1] });
+    tensors.push({ name: `${conv}.alpha`, dtype: 'F16', shape: [], value: alpha });
+  }
+  return tensors;
+}
+
+export interface KohyaMetadataOptions {
+  family: FixtureFamily;
+  outputName: string;
+  rank: number;
+  alpha: number;
+  /** `{dataset_dir: {tag: count}}`. */
+  tagFrequency?: Record<string, Record<string, number>>;
+  triggerPhrase?: string;
+  title?: string;
+  module?: string;
+  trainedWords?: string[];
+  seed?: number;
+}
+
+const BASE_MODELS: Record<FixtureFamily, { version: string; architecture: string; model: string; resolution: string }> = {
+  sd1: { version: 'sd_v1', architecture: 'stable-diffusion-v1/lora', model: 'v1-5-pruned-emaonly.safetensors', resolution: '512x512' },
+  sd2: { version: 'sd_v2', architecture: 'stable-diffusion-v2-768-v/lora', model: 'v2-1_768-ema-pruned.safetensors', resolution: '768x768' },
+  sdxl: { version: 'sdxl_base_v1-0', architecture: 'stable-diffusion-xl-v1-base/lora', model: 'sd_xl_base_1.0.safetensors', resolution: '1024x1024' },
+  flux: { version: 'flux1', architecture: 'flux-1-dev/lora', model: 'flux1-dev.safetensors', resolution: '1024x1024' },
+};
+
+/** Metadata as sd-scripts (train_network.py, sai_model_spec.py) writes it: every value a string. */
+export function kohyaMetadata(options: KohyaMetadataOptions): Record<string, string> {
+  const base = BASE_MODELS[options.family];
+  const started = 1_700_000_000 + (options.seed ?? 0) * 3_600;
+  const images = Object.values(options.tagFrequency ?? {}).length * 24 || 24;
+  const [width, height] = base.resolution.split('x');
+  const metadata: Record<string, string> = {
+    ss_session_id: String(1_000_000 + (options.seed ?? 0)),
+    ss_training_started_at: String(started),
+    ss_output_name: options.outputName,
+    ss_learning_rate: '0.0001',
+    ss_text_encoder_lr: '5e-05',
+    ss_unet_lr: '0.0001',
+    ss_num_train_images: String(images),
+    ss_num_reg_images: '0',
+    ss_num_epochs: '10',
+    ss_epoch: '10',
+    ss_batch_size_per_device: '2',
+    ss_max_train_steps: String(images * 5),
+    ss_lr_scheduler: 'cosine_with_restarts',
+    ss_network_module: options.module ?? 'networks.lora',
+    ss_network_dim: String(options.rank),
+    ss_network_alpha: String(options.alpha),
+    ss_mixed_precision: 'fp16',
+    ss_v2: String(options.family === 'sd2'),
+    ss_base_model_version: base.version,
+    ss_clip_skip: options.family === 'sd1' ? '2' : 'None',
+    ss_sd_model_name: base.model,
+    ss_resolution: `(${width}, ${height})`,
+    ss_enable_bucket: 'True',
+    ss_optimizer: 'bitsandbytes.optim.adamw.AdamW8bit',
+    ss_seed: String(42 + (options.seed ?? 0)),
+    ss_dataset_dirs: JSON.stringify(Object.fromEntries(Object.keys(options.tagFrequency ?? {}).map((dir) => [dir, { n_repeats: 10, img_count: 24 }]))),
+    'modelspec.sai_model_spec': '1.0.0',
+    'modelspec.architecture': base.architecture,
+    'modelspec.implementation': 'https://github.com/Stability-AI/generative-models',
+    'modelspec.title': options.title ?? options.outputName,
+    'modelspec.resolution': base.resolution,
+    'modelspec.date': new Date(started * 1000).toISOString().slice(0, 19),
+    'modelspec.prediction_type': options.family === 'sd2' ? 'v' : 'epsilon',
+  };
+  if (options.tagFrequency) metadata['ss_tag_frequency'] = JSON.stringify(options.tagFrequency);
+  if (options.triggerPhrase) metadata['modelspec.trigger_phrase'] = options.triggerPhrase;
+  if (options.trainedWords) metadata['trained_words'] = JSON.stringify(options.trainedWords);
+  return metadata;
+}
+
+export interface LoraFixture extends LoraTensorOptions {
+  /** File stem. */
+  name: string;
+  /** Sub-folder below the LoRA folder (`styles/ink`). */
+  subdir?: string;
+  /** Kohya metadata (default), none, or exactly these strings. */
+  metadata?: 'kohya' | 'none' | Record<string, string>;
+  outputName?: string;
+  tagFrequency?: Record<string, Record<string, number>>;
+  triggerPhrase?: string;
+  trainedWords?: string[];
+  title?: string;
+  /** Write `sshs_model_hash` (as sd-scripts does) — default true with kohya metadata. */
+  sshsHash?: boolean;
+  /** A1111 user metadata, written to NAME.json. */
+  userMetadata?: Record<string, unknown>;
+  /** Civitai Helper info, written to NAME.civitai.info. */
+  civitai?: Record<string, unknown>;
+  /** Written to NAME.txt. */
+  description?: string;
+  /** Write a preview: `true` → NAME.png, `'preview'` → NAME.preview.png. */
+  preview?: boolean | 'preview';
+  /** Extra `ss_tag_frequency` tags to push the header towards ~1 MB (thousands of keys plus a large tag list). */
+  bigHeader?: boolean;
+  seed?: number;
+  /** Write a pickle-era `.pt` file instead (arbitrary bytes: it is never opened). */
+  pickle?: boolean;
+}
+
+/** A small gradient PNG, different per seed. */
+export function previewPng(seed: number, size = 32): Buffer {
+  const png = new PNG({ width: size, height: size });
+  const random = randomSource(seed);
+  const [r, g, b] = [random(), random(), random()].map((v) => Math.floor((v + 1) * 100));
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const i = (y * size + x) * 4;
+      png.data[i] = (r! + x * 4) & 255;
+      png.data[i + 1] = (g! + y * 4) & 255;
+      png.data[i + 2] = (b! + (x ^ y)) & 255;
+      png.data[i + 3] = 255;
+    }
+  }
+  return PNG.sync.write(png);
+}
+
+/** Writes `data` to `file` through a temp file and a rename, creating folders. */
+export async function writeFileAtomic(file: string, data: Buffer | string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(temp, data);
+  await rename(temp, file);
+}
+
+function bigTagFrequency(seed: number, count: number): Record<string, number> {
+  const random = randomSource(seed);
+  const words = ['line', 'plan', 'section', 'house', 'tower', 'stair', 'window', 'roof', 'facade', 'garden', 'bridge', 'court', 'hall', 'arch', 'column', 'vault'];
+  const tags: Record<string, number> = {};
+  for (let i = 0; i < count; i++) {
+    const a = words[Math.floor((random() + 1) * 8) % words.length]!;
+    const b = words[Math.floor((random() + 1) * 8 + i) % words.length]!;
+    tags[`${a} ${b} ${i}`] = 1 + Math.floor((random() + 1) * 10);
+  }
+  return tags;
+}
+
+/** Writes one LoRA (and its sidecars) under `dir`; returns the LoRA file's path. */
+export async function writeLoraFixture(dir: string, fixture: LoraFixture): Promise<string> {
+  const folder = fixture.subdir ? path.join(dir, fixture.subdir) : dir;
+  const seed = fixture.seed ?? 1;
+  const rank = fixture.rank ?? 2;
+  const alpha = fixture.alpha ?? rank;
+  const base = path.join(folder, fixture.name);
+  let file: string;
+  if (fixture.pickle) {
+    // A pickle starts with protocol opcode 0x80; the rest is filler. The library must never unpickle it.
+    file = `${base}.pt`;
+    await writeFileAtomic(file, Buffer.concat([Buffer.from([0x80, 0x02]), Buffer.alloc(64, seed & 255)]));
+  } else {
+    const options: LoraTensorOptions = { ...fixture, rank, alpha };
+    if (fixture.bigHeader) {
+      options.layers = Infinity;
+      options.textEncoderModules = 72;
+    }
+    const tensors = loraTensors(options);
+    let tagFrequency = fixture.tagFrequency;
+    if (fixture.bigHeader) tagFrequency = { ...tagFrequency, [`5_${fixture.outputName ?? fixture.name}`]: bigTagFrequency(seed, 12_000) };
+    let metadata: Record<string, string> | undefined;
+    if (fixture.metadata === undefined || fixture.metadata === 'kohya') {
+      metadata = kohyaMetadata({
+        family: fixture.family, outputName: fixture.outputName ?? fixture.name, rank, alpha, seed,
+        ...(tagFrequency ? { tagFrequency } : {}),
+        ...(fixture.triggerPhrase ? { triggerPhrase: fixture.triggerPhrase } : {}),
+        ...(fixture.trainedWords ? { trainedWords: fixture.trainedWords } : {}),
+        ...(fixture.title ? { title: fixture.title } : {}),
+        ...(fixture.format === 'loha' || fixture.format === 'lokr' ? { module: 'lycoris.kohya' } : {}),
+      });
+    } else if (fixture.metadata !== 'none') metadata = { ...fixture.metadata };
+    let built = buildSafetensors(tensors, metadata, seed);
+    if (metadata && (fixture.sshsHash ?? (fixture.metadata === undefined || fixture.metadata === 'kohya'))) {
+      // sd-scripts precalculates this over the tensor data, the same bytes A1111's addnet hash reads.
+      metadata['sshs_model_hash'] = built.dataSha256;
+      metadata['sshs_legacy_hash'] = built.dataSha256.slice(0, 8);
+      built = buildSafetensors(tensors, metadata, seed);
+    }
+    file = `${base}.safetensors`;
+    await writeFileAtomic(file, built.bytes);
+  }
+  if (fixture.userMetadata) await writeFileAtomic(`${base}.json`, `${JSON.stringify(fixture.userMetadata, null, 4)}\n`);
+  if (fixture.civitai) await writeFileAtomic(`${base}.civitai.info`, `${JSON.stringify(fixture.civitai, null, 2)}\n`);
+  if (fixture.description) await writeFileAtomic(`${base}.txt`, `${fixture.description}\n`);
+  if (fixture.preview) await writeFileAtomic(fixture.preview === 'preview' ? `${base}.preview.png` : `${base}.png`, previewPng(seed));
+  return file;
+}
+
+/** A textual-inversion embedding: `emb_params` [vectors, 768] (SD1) or `clip_l` + `clip_g` (SDXL). */
+export async function writeEmbeddingFixture(dir: string, name: string, family: 'sd1' | 'sdxl', vectors: number, seed = 7): Promise<string> {
+  const tensors: TensorSpec[] = family === 'sdxl'
+    ? [{ name: 'clip_l', dtype: 'F16', shape: [vectors, 768] }, { name: 'clip_g', dtype: 'F16', shape: [vectors, 1280] }]
+    : [{ name: 'emb_params', dtype: 'F32', shape: [vectors, 768] }];
+  const file = path.join(dir, `${name}.safetensors`);
+  await writeFileAtomic(file, buildSafetensors(tensors, undefined, seed).bytes);
+  return file;
+}
+
+/** A checkpoint with only its identifying keys (tiny shapes), for family detection (lora-files.md §8). */
+export async function writeCheckpointFixture(dir: string, name: string, family: 'sd1' | 'sd2' | 'sdxl', inpainting = false): Promise<string> {
+  const textKey = family === 'sdxl'
+    ? 'conditioner.embedders.1.model.transformer.resblocks.0.attn.in_proj_weight'
+    : family === 'sd2' ? 'cond_stage_model.model.transformer.resblocks.0.attn.in_proj_weight'
+      : 'cond_stage_model.transformer.text_model.encoder.layers.0.self_attn.q_proj.weight';
+  const tensors: TensorSpec[] = [
+    { name: textKey, dtype: 'F16', shape: [4, 4] },
+    { name: 'model.diffusion_model.input_blocks.0.0.weight', dtype: 'F16', shape: [4, inpainting ? 9 : 4, 3, 3] },
+    { name: 'first_stage_model.decoder.conv_in.weight', dtype: 'F16', shape: [4, 4, 1, 1] },
+  ];
+  const file = path.join(dir, `${name}.safetensors`);
+  await writeFileAtomic(file, buildSafetensors(tensors, { format: 'pt' }, 11).bytes);
+  return file;
+}
+
+/** A file that starts like a safetensors LoRA but stops inside its header. */
+export function truncatedSafetensors(seed = 3): Buffer {
+  const { bytes } = buildSafetensors(loraTensors({ family: 'sd1', rank: 1, layers: 2 }), { ss_output_name: 'broken' }, seed);
+  const headerLength = Number(bytes.readBigUInt64LE(0));
+  return bytes.subarray(0, 8 + Math.floor(headerLength / 2));
+}
