@@ -243,6 +243,8 @@ export type FileForm = 'bare' | 'infotext' | 'structured';
 export interface PromptFile extends NodeBase {
   kind: 'file';
   form: FileForm;
+  /** The document text the tree was parsed from (set by parse(); analyze() needs it for ranges). */
+  source?: string;
   /** File-level parameter blocks: defaults for every prompt. */
   blocks: ParamBlockNode[];
   /** File-level `@negative`: the default negative prompt for every prompt. */

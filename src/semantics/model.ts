@@ -87,6 +87,8 @@ export interface LoraUse {
   dyn?: number;
   /** Whether the tag wrote any multiplier (`<lora:name>` has none). */
   explicitWeight: boolean;
+  /** Set when A1111's float()/int() of an argument raises (A1111 then activates no LoRA). */
+  error?: string;
   /** Range of the tag in the document. */
   range: Range;
 }
@@ -140,6 +142,9 @@ export interface GenerationParameters {
   clipSkip: number;
   batchSize: number;
   batchCount: number;
+  /** Denoising strength written in `@params` or an infotext (`Denoising strength`); `@img2img`,
+   *  `@inpaint` and `@hires` blocks carry their own. */
+  denoise?: number;
   hires?: HiresOptions;
   init?: InitImage;
   controlnet: ControlNetUnit[];

@@ -1,0 +1,69 @@
+/**
+ * Offset → line/column conversion for one document, computed once per parse.
+ *
+ * Lines end at "\n", "\r\n" or a lone "\r", as the Language Server Protocol counts them, so that
+ * ranges can go to an editor unchanged. Columns are UTF-16 code units (JavaScript string indices).
+ */
+import type { Position, Range } from './ast.js';
+
+export class LineIndex {
+  /** Offset of the first character of each line; lineStarts[0] is always 0. */
+  readonly lineStarts: number[];
+
+  constructor(readonly text: string) {
+    const starts = [0];
+    const length = text.length;
+    for (let i = 0; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 10) starts.push(i + 1);
+      else if (code === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.lineStarts = starts;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  /** The line that holds `offset` (offsets past the end belong to the last line). */
+  lineOf(offset: number): number {
+    const starts = this.lineStarts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  position(offset: number): Position {
+    const clamped = offset < 0 ? 0 : offset > this.text.length ? this.text.length : offset;
+    const line = this.lineOf(clamped);
+    return { offset: clamped, line, column: clamped - this.lineStarts[line]! };
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.position(start), end: this.position(end) };
+  }
+
+  /** Offset where line `line` ends, before its line break. */
+  lineEnd(line: number): number {
+    const next = this.lineStarts[line + 1];
+    if (next === undefined) return this.text.length;
+    let end = next - 1;
+    if (this.text.charCodeAt(end) === 10 && this.text.charCodeAt(end - 1) === 13) end--;
+    return end;
+  }
+
+  /** Offset of a 0-based line and column (clamped to the document), for editors that send positions. */
+  offsetAt(line: number, column: number): number {
+    if (line < 0) return 0;
+    if (line >= this.lineStarts.length) return this.text.length;
+    return Math.min(this.lineStarts[line]! + Math.max(0, column), this.lineEnd(line));
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * The chevrotain lexer of A1111 prompt text.
+ *
+ * Most constructs are recognised by small hand-written matchers (chevrotain "custom patterns"), because
+ * they need context that a plain regular expression cannot express cheaply: a word boundary before
+ * `AND`/`BREAK` (Python's Unicode `\b`), an `AND` weight that must be the last thing in its part, an
+ * extra-network tag that may span lines. Each matcher is linear in the text it consumes, so the lexer
+ * never backtracks.
+ *
+ * Token order matters only between tokens that can start with the same character: the specific
+ * forms come first, `Text` is the catch-all that swallows everything else.
+ */
+import { createToken, Lexer, type CustomPatternMatcherReturn, type TokenType } from 'chevrotain';
+
+type Matcher = (text: string, offset: number) => CustomPatternMatcherReturn | null;
+
+const wordPattern = /[\p{L}\p{N}_]/u;
+
+/** Python's Unicode `\w` (str.isalnum() or '_'), which A1111's regexes use. */
+export function isWordChar(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  if (code !== code) return false; // NaN: outside the text
+  if (code < 128) {
+    return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+  }
+  const point = text.codePointAt(index)!;
+  // A low surrogate belongs to the code point that starts one unit earlier.
+  if (code >= 0xdc00 && code <= 0xdfff && index > 0) {
+    const previous = text.codePointAt(index - 1)!;
+    if (previous > 0xffff) return wordPattern.test(String.fromCodePoint(previous));
+  }
+  return wordPattern.test(String.fromCodePoint(point));
+}
+
+/** `BREAK`/`AND` as A1111 finds them: `\bKEYWORD\b` (prompt_parser.py re_break, re_AND). */
+export function keywordAt(text: string, index: number, keyword: string): boolean {
+  if (!text.startsWith(keyword, index)) return false;
+  if (index > 0 && isWordChar(text, index - 1)) return false;
+  return !isWordChar(text, index + keyword.length);
+}
+
+/** Characters a fragment or prompt name may use (`${name}`, `@fragment name`). */
+export function isNameChar(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return code === 45 || code === 46 || isWordChar(text, index);
+}
+
+/**
+ * The end of the extra-network tag at `index` per A1111 modules/extra_networks.py
+ * `re_extra_net = <(\w+):([^>]+)>`: returns the offset after `>`, -1 when no tag starts here, or
+ * -2 when `<type:` starts here but no `>` follows anywhere (an unterminated tag).
+ */
+export function networkEndAt(text: string, index: number): number {
+  if (text.charCodeAt(index) !== 60) return -1;
+  let cursor = index + 1;
+  while (isWordChar(text, cursor)) cursor++;
+  if (cursor === index + 1 || text.charCodeAt(cursor) !== 58) return -1;
+  const close = text.indexOf('>', cursor + 1);
+  if (close === -1) return -2;
+  // `[^>]+` needs at least one character: `<lora:>` is not a tag.
+  return close === cursor + 1 ? -1 : close + 1;
+}
+
+/** Where an unterminated `<type:…` tag stops: before a line break, `,`, `<`, `|` or a bracket. */
+export function unterminatedNetworkEnd(text: string, index: number): number {
+  let cursor = index + 1;
+  while (cursor < text.length) {
+    const code = text.charCodeAt(cursor);
+    // \n \r , < | ( ) [ ]
+    if (code === 10 || code === 13 || code === 44 || code === 60 || code === 124) break;
+    if (code === 40 || code === 41 || code === 91 || code === 93) break;
+    cursor++;
+  }
+  return cursor;
+}
+
+/** End of `${name}` at `index`, or -1. */
+export function fragmentRefEndAt(text: string, index: number): number {
+  if (text.charCodeAt(index) !== 36 || text.charCodeAt(index + 1) !== 123) return -1;
+  let cursor = index + 2;
+  while (isNameChar(text, cursor)) cursor++;
+  if (cursor === index + 2 || text.charCodeAt(cursor) !== 125) return -1;
+  return cursor + 1;
+}
+
+/** End of a dynamicprompts wildcard `__name__` (name: word chars, `-`, `/`, `.`, `*`), or -1. */
+export function wildcardEndAt(text: string, index: number): number {
+  if (text.charCodeAt(index) !== 95 || text.charCodeAt(index + 1) !== 95) return -1;
+  let cursor = index + 2;
+  if (text.charCodeAt(cursor) === 95) return -1;
+  while (cursor < text.length) {
+    const code = text.charCodeAt(cursor);
+    if (code === 95 && text.charCodeAt(cursor + 1) === 95) return cursor === index + 2 ? -1 : cursor + 2;
+    if (code === 45 || code === 47 || code === 46 || code === 42 || isWordChar(text, cursor)) cursor++;
+    else return -1;
+  }
+  return -1;
+}
+
+const andWeightHead = /:\s*[-+]?(?:\d*\.\d+|\d+\.?)/y;
+
+/**
+ * The `:weight` that ends an AND part. A1111 prompt_parser.py get_multicond_prompt_list splits on
+ * `\bAND\b` and reads each part with `re_weight = ^(.*?)(?:\s*:\s*([-+]?(?:\d+\.?|\d*\.\d+)))?\s*$`:
+ * the weight must be followed only by white space up to the next `AND` or the end. Extra networks
+ * are removed before that split, so tags after the weight do not hide it.
+ */
+function andWeightEndAt(text: string, index: number): number {
+  andWeightHead.lastIndex = index;
+  if (!andWeightHead.test(text)) return -1;
+  const end = andWeightHead.lastIndex;
+  let cursor = end;
+  for (;;) {
+    const code = text.charCodeAt(cursor);
+    if (code === 32 || (code >= 9 && code <= 13)) cursor++;
+    else if (code === 60 && networkEndAt(text, cursor) > 0) cursor = networkEndAt(text, cursor);
+    else break;
+  }
+  if (cursor >= text.length || keywordAt(text, cursor, 'AND')) return end;
+  return -1;
+}
+
+/**
+ * Plain text: everything up to the next structural character (`( ) [ ] : | ,`) or the next place
+ * where a tag, wildcard, fragment reference or keyword starts. `\` takes the next character with it,
+ * as in A1111's schedule grammar (`plain: /([^\\\[\]():|]|\\.)+/`), so `\:` and `\|` are text.
+ */
+function textEndAt(text: string, index: number): number {
+  let cursor = index;
+  const length = text.length;
+  while (cursor < length) {
+    const code = text.charCodeAt(cursor);
+    switch (code) {
+      case 40: case 41: case 91: case 93: case 58: case 124: case 44: // ( ) [ ] : | ,
+        return cursor;
+      case 92: // backslash
+        cursor += cursor + 1 < length ? 2 : 1;
+        continue;
+      case 60: // <
+        if (cursor > index && networkEndAt(text, cursor) !== -1) return cursor;
+        break;
+      case 36: // $
+        if (cursor > index && fragmentRefEndAt(text, cursor) !== -1) return cursor;
+        break;
+      case 95: // _
+        if (cursor > index && wildcardEndAt(text, cursor) !== -1) return cursor;
+        break;
+      case 65: // A
+        if (cursor > index && keywordAt(text, cursor, 'AND')) return cursor;
+        break;
+      case 66: // B
+        if (cursor > index && keywordAt(text, cursor, 'BREAK')) return cursor;
+        break;
+    }
+    cursor++;
+  }
+  return cursor;
+}
+
+function matcher(endAt: (text: string, offset: number) => number): Matcher {
+  return (text, offset) => {
+    const end = endAt(text, offset);
+    return end > offset ? [text.slice(offset, end)] as unknown as CustomPatternMatcherReturn : null;
+  };
+}
+
+function custom(name: string, startChars: string[], endAt: (text: string, offset: number) => number, categories: TokenType[]): TokenType {
+  return createToken({ name, pattern: matcher(endAt), start_chars_hint: startChars, line_breaks: true, categories });
+}
+
+/** Tokens that stand alone in a sequence (no nesting); the parser consumes them through this category. */
+export const Leaf = createToken({ name: 'Leaf', pattern: Lexer.NA });
+/** `:` and `|`: separators inside `[…]`, plain text elsewhere. */
+export const Separator = createToken({ name: 'Separator', pattern: Lexer.NA });
+
+export const Network = custom('Network', ['<'], (text, offset) => networkEndAt(text, offset), [Leaf]);
+export const NetworkUnclosed = custom(
+  'NetworkUnclosed',
+  ['<'],
+  (text, offset) => (networkEndAt(text, offset) === -2 ? unterminatedNetworkEnd(text, offset) : -1),
+  [Leaf],
+);
+export const FragmentRef = custom('FragmentRef', ['$'], fragmentRefEndAt, [Leaf]);
+export const Wildcard = custom('Wildcard', ['_'], wildcardEndAt, [Leaf]);
+export const Break = custom('Break', ['B'], (text, offset) => (keywordAt(text, offset, 'BREAK') ? offset + 5 : -1), [Leaf]);
+export const And = custom('And', ['A'], (text, offset) => (keywordAt(text, offset, 'AND') ? offset + 3 : -1), [Leaf]);
+export const AndWeight = custom('AndWeight', [':'], andWeightEndAt, [Leaf]);
+/** A1111 parse_prompt_attention: `:\s*([+-]?[.\d]+)\s*\)` closes `(` with an explicit weight. */
+export const WeightClose = createToken({ name: 'WeightClose', pattern: /:\s*[+-]?[.\d]+\s*\)/, line_breaks: true });
+export const Colon = createToken({ name: 'Colon', pattern: ':', categories: [Separator] });
+export const Pipe = createToken({ name: 'Pipe', pattern: '|', categories: [Separator] });
+export const Comma = createToken({ name: 'Comma', pattern: ',', categories: [Leaf] });
+export const LParen = createToken({ name: 'LParen', pattern: '(' });
+export const RParen = createToken({ name: 'RParen', pattern: ')' });
+export const LBracket = createToken({ name: 'LBracket', pattern: '[' });
+export const RBracket = createToken({ name: 'RBracket', pattern: ']' });
+export const Text = createToken({
+  name: 'Text',
+  pattern: matcher(textEndAt),
+  line_breaks: true,
+  categories: [Leaf],
+});
+
+export const promptTokens: TokenType[] = [
+  Leaf,
+  Separator,
+  Network,
+  NetworkUnclosed,
+  FragmentRef,
+  Wildcard,
+  Break,
+  And,
+  AndWeight,
+  WeightClose,
+  Colon,
+  Pipe,
+  Comma,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  Text,
+];
+
+/** Builds the lexer; callers keep one (construction validates the token set). */
+export function createPromptLexer(): Lexer {
+  return new Lexer(promptTokens, {
+    positionTracking: 'onlyOffset',
+    skipValidations: true,
+    ensureOptimizations: false,
+  });
+}

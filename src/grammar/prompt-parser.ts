@@ -1,0 +1,123 @@
+/**
+ * The chevrotain parser of A1111 prompt text: it finds the bracket structure and nothing else.
+ *
+ * The grammar accepts every token sequence, so no input is ever rejected:
+ *
+ *   prompt  ::= ( item | stray-closer )*
+ *   item    ::= Leaf | Separator | round | square
+ *   round   ::= "(" ( item | "]"? )* ( ")" | WeightClose )?
+ *   square  ::= "[" ( item | ")"? | WeightClose? )* "]"?
+ *
+ * A closer ends the innermost open group of its own kind; a closer with no open group of its kind is
+ * "stray" (A1111 prints it as text). A closer of the other kind that matches an enclosing group ends the
+ * inner groups, which stay unclosed. What the brackets mean (emphasis, schedule, alternation) is decided
+ * afterwards from the separators (prompt-ast.ts), because A1111 itself decides it per bracket.
+ *
+ * Recovery is on for safety (a failed rule would still produce a partial tree) although the grammar
+ * has no way to fail.
+ */
+import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
+import {
+  LBracket,
+  LParen,
+  Leaf,
+  RBracket,
+  RParen,
+  Separator,
+  WeightClose,
+  promptTokens,
+} from './prompt-lexer.js';
+
+/** A bracket pair as the parser found it; `close` is absent when the input ended first. */
+export interface RawGroup {
+  open: IToken;
+  items: RawItem[];
+  close?: IToken;
+}
+
+/** A token in place (a leaf, a separator or a stray closer) or a nested group. */
+export type RawItem = IToken | RawGroup;
+
+export function isRawGroup(item: RawItem): item is RawGroup {
+  return (item as RawGroup).open !== undefined;
+}
+
+export class PromptParser extends EmbeddedActionsParser {
+  /** Open `(` and `[` around the current position; gates read them to tell stray closers. */
+  private roundDepth = 0;
+  private squareDepth = 0;
+
+  constructor() {
+    super(promptTokens, { recoveryEnabled: true, maxLookahead: 2, skipValidations: true });
+    this.performSelfAnalysis();
+  }
+
+  parsePrompt(tokens: IToken[]): RawItem[] {
+    this.roundDepth = 0;
+    this.squareDepth = 0;
+    this.input = tokens;
+    return this.prompt();
+  }
+
+  readonly prompt = this.RULE('prompt', (): RawItem[] => {
+    const items: RawItem[] = [];
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => items.push(this.CONSUME(Leaf)) },
+        { ALT: () => items.push(this.CONSUME(Separator)) },
+        { ALT: () => items.push(this.SUBRULE(this.round)) },
+        { ALT: () => items.push(this.SUBRULE(this.square)) },
+        { ALT: () => items.push(this.CONSUME(RParen)) },
+        { ALT: () => items.push(this.CONSUME(RBracket)) },
+        { ALT: () => items.push(this.CONSUME(WeightClose)) },
+      ]);
+    });
+    return items;
+  });
+
+  private readonly round = this.RULE('round', (): RawGroup => {
+    const open = this.CONSUME(LParen);
+    const items: RawItem[] = [];
+    this.ACTION(() => this.roundDepth++);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => items.push(this.CONSUME(Leaf)) },
+        { ALT: () => items.push(this.CONSUME(Separator)) },
+        { ALT: () => items.push(this.SUBRULE(this.round)) },
+        { ALT: () => items.push(this.SUBRULE(this.square)) },
+        { GATE: () => this.squareDepth === 0, ALT: () => items.push(this.CONSUME(RBracket)) },
+      ]);
+    });
+    this.ACTION(() => this.roundDepth--);
+    let close: IToken | undefined;
+    this.OPTION(() => {
+      close = this.OR2([{ ALT: () => this.CONSUME(RParen) }, { ALT: () => this.CONSUME(WeightClose) }]);
+    });
+    return close ? { open, items, close } : { open, items };
+  });
+
+  private readonly square = this.RULE('square', (): RawGroup => {
+    const open = this.CONSUME(LBracket);
+    const items: RawItem[] = [];
+    this.ACTION(() => this.squareDepth++);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => items.push(this.CONSUME(Leaf)) },
+        { ALT: () => items.push(this.CONSUME(Separator)) },
+        { ALT: () => items.push(this.SUBRULE(this.round)) },
+        { ALT: () => items.push(this.SUBRULE(this.square)) },
+        { GATE: () => this.roundDepth === 0, ALT: () => items.push(this.CONSUME(RParen)) },
+        { GATE: () => this.roundDepth === 0, ALT: () => items.push(this.CONSUME(WeightClose)) },
+      ]);
+    });
+    this.ACTION(() => this.squareDepth--);
+    let close: IToken | undefined;
+    this.OPTION(() => {
+      close = this.CONSUME(RBracket);
+    });
+    return close ? { open, items, close } : { open, items };
+  });
+}
+
+/** Token types that close a group, for readers of RawItem lists. */
+export const closerTypes: ReadonlySet<TokenType> = new Set([RParen, RBracket, WeightClose]);

@@ -1,0 +1,82 @@
+/**
+ * Prompt text → PromptText node: lexer, parser and AST builder in one call.
+ */
+import type { Lexer } from 'chevrotain';
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { PromptText } from './ast.js';
+import { LineIndex } from './line-index.js';
+import { PromptAstBuilder } from './prompt-ast.js';
+import { createPromptLexer } from './prompt-lexer.js';
+import { PromptParser } from './prompt-parser.js';
+import { TextMapper } from './source-map.js';
+
+export interface PromptTextResult {
+  node: PromptText;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Holds one lexer and one parser. Chevrotain analyses a grammar once, when the parser is built (a few
+ * milliseconds), and then parses any number of inputs; so the instance is built on first use and
+ * reused (parsing is synchronous, so one instance is never used by two parses at once).
+ */
+export class PromptTextParser {
+  private readonly lexer: Lexer = createPromptLexer();
+  private readonly parser = new PromptParser();
+
+  parse(text: string, sourceMap: number[], lines: LineIndex): PromptTextResult {
+    const mapper = new TextMapper(lines, sourceMap);
+    const diagnostics: Diagnostic[] = [];
+    const lexed = this.lexer.tokenize(text);
+    for (const error of lexed.errors) {
+      // Unreachable with the catch-all Text token; kept so that a lexer change cannot lose text silently.
+      diagnostics.push({
+        code: 'syntax/unexpected-character',
+        severity: 'error',
+        message: `Unexpected character: ${error.message}`,
+        range: mapper.range(error.offset, error.offset + error.length),
+      });
+    }
+    const items = this.parser.parsePrompt(lexed.tokens);
+    for (const error of this.parser.errors) {
+      const token = error.token;
+      const start = Number.isNaN(token.startOffset) ? text.length : token.startOffset;
+      diagnostics.push({
+        code: 'syntax/internal',
+        severity: 'error',
+        message: `The prompt parser could not read this: ${error.message}`,
+        range: mapper.range(start, start + (token.image?.length ?? 0)),
+      });
+    }
+    const builder = new PromptAstBuilder(text, mapper);
+    const body = builder.build(items);
+    diagnostics.push(...builder.diagnostics);
+    const node: PromptText = {
+      kind: 'prompt-text',
+      range: mapper.range(0, text.length),
+      body,
+      text,
+      sourceMap,
+    };
+    return { node, diagnostics };
+  }
+}
+
+let shared: PromptTextParser | undefined;
+
+/** The reusable parser, built on first use (never at import time). */
+export function promptTextParser(): PromptTextParser {
+  shared ??= new PromptTextParser();
+  return shared;
+}
+
+/**
+ * Parses a prompt on its own (not inside a file): document offsets are text offsets. For tools that
+ * receive a single prompt string (an API payload, a JSON Lines stream).
+ */
+export function parsePromptText(text: string): PromptTextResult {
+  const input = typeof text === 'string' ? text : String(text ?? '');
+  const map = new Array<number>(input.length + 1);
+  for (let i = 0; i <= input.length; i++) map[i] = i;
+  return promptTextParser().parse(input, map, new LineIndex(input));
+}

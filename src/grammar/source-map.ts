@@ -1,0 +1,51 @@
+/**
+ * Ranges of a prompt text in its document. A prompt text is the document's prompt lines joined with
+ * "\n" (comment lines removed, infotext lines trimmed), so text offsets and document offsets differ;
+ * `sourceMap[i]` is the document offset of `text[i]`, and `sourceMap[text.length]` the end.
+ */
+import type { Range } from './ast.js';
+import type { LineIndex } from './line-index.js';
+
+export class TextMapper {
+  constructor(
+    readonly lines: LineIndex,
+    readonly sourceMap: number[],
+  ) {}
+
+  /** Document offset where text offset `index` starts. */
+  offset(index: number): number {
+    const map = this.sourceMap;
+    return map[index < 0 ? 0 : index >= map.length ? map.length - 1 : index]!;
+  }
+
+  /** Document offset just after text offset `index - 1` (the end of a text range ending at index). */
+  endOffset(start: number, end: number): number {
+    if (end <= start) return this.offset(start);
+    return this.offset(end - 1) + 1;
+  }
+
+  range(start: number, end: number): Range {
+    const from = this.offset(start);
+    const to = this.endOffset(start, end);
+    return this.lines.range(from, to < from ? from : to);
+  }
+}
+
+/** The identity map for a text that is one contiguous slice of the document starting at `base`. */
+export function contiguousSourceMap(base: number, length: number): number[] {
+  const map = new Array<number>(length + 1);
+  for (let i = 0; i <= length; i++) map[i] = base + i;
+  return map;
+}
+
+/** The text offset whose document offset is `offset` (or the first after it). */
+export function textIndexOf(sourceMap: number[], offset: number): number {
+  let low = 0;
+  let high = sourceMap.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sourceMap[middle]! < offset) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

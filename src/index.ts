@@ -1,0 +1,31 @@
+/**
+ * sdprompt's public API (docs/api.md). Stable: the linter, formatter, language server and compilers
+ * build on exactly these.
+ */
+export { parse, detectForm, type ParseOptions, type ParseResult } from './grammar/parse.js';
+export { parsePromptText } from './grammar/prompt-text.js';
+export { LineIndex } from './grammar/line-index.js';
+export { textIndexOf } from './grammar/source-map.js';
+export { KNOWN_NETWORK_TYPES, unescapePromptText } from './grammar/prompt-ast.js';
+export { DIRECTIVES, type DirectiveName } from './grammar/structured.js';
+export { closestName } from './grammar/did-you-mean.js';
+export type * from './grammar/ast.js';
+
+export { analyze, type AnalyzeOptions } from './semantics/analyze.js';
+export { resolveIncludePath, includeTarget } from './semantics/includes.js';
+export { fragmentRefs } from './semantics/fragments.js';
+export { findExtraNetworks, loraUsesOf } from './semantics/loras.js';
+export { defaultParameters } from './semantics/parameters.js';
+export {
+  ENGINES,
+  SAMPLERS,
+  SCHEDULERS,
+  normalizeKey,
+  resolveSampler,
+  resolveScheduler,
+  samplerLabels,
+} from './semantics/parameter-values.js';
+export type * from './semantics/model.js';
+export type { Conditioner } from './semantics/conditioning.js';
+
+export type { Diagnostic, Fix, Severity, TextEdit } from './core/diagnostic.js';

@@ -1,0 +1,86 @@
+/**
+ * analyze(): PromptFile AST → FileModel. Resolves includes, expands fragments, merges parameters
+ * (defaults < included files < this file's file-level blocks < the prompt's own blocks) and runs each
+ * prompt text through the A1111 model. Pure: files are read only through `options.readFile`.
+ */
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { PromptDefNode, PromptFile, PromptText } from '../grammar/ast.js';
+import { LineIndex } from '../grammar/line-index.js';
+import { conditionPrompt, type Conditioner } from './conditioning.js';
+import { FragmentExpander, type FragmentDefinition } from './fragments.js';
+import { loadIncludes } from './includes.js';
+import { loraUsesOf } from './loras.js';
+import type { FileModel, GenerationParameters, PromptModel, ResolvedPrompt } from './model.js';
+import { ParameterReader, cloneParameters, defaultParameters } from './parameters.js';
+
+export interface AnalyzeOptions {
+  /** Path of the document (resolves relative `@include` paths; reported in include cycles). */
+  path?: string;
+  /** Reads an included file; undefined when it does not exist. Without it, includes are not resolved. */
+  readFile?: (path: string) => string | undefined;
+  /** Replaces the A1111 model (tests, or tools that need only structure). */
+  condition?: Conditioner;
+}
+
+export function analyze(file: PromptFile, options: AnalyzeOptions = {}): FileModel {
+  const diagnostics: Diagnostic[] = [];
+  const lines = new LineIndex(file.source ?? '');
+  const structured = file.form === 'structured';
+
+  // Parameters: defaults, then included files, then this file's own file-level blocks.
+  const base = defaultParameters();
+  const fragments = new Map<string, FragmentDefinition>();
+  const included = loadIncludes(file, options, diagnostics);
+  for (const include of included) {
+    const reader = new ParameterReader(diagnostics, { warnUnknownKeys: include.file.form === 'structured', file: include.path });
+    for (const block of include.file.blocks) reader.apply(block, base);
+    for (const fragment of include.file.fragments) fragments.set(fragment.name, { node: fragment, file: include.path });
+  }
+  const reader = new ParameterReader(diagnostics, { warnUnknownKeys: structured });
+  for (const block of file.blocks) reader.apply(block, base);
+  // The document's own fragments replace included ones of the same name; of two local definitions
+  // (a syntax error) the first counts.
+  const local = new Set<string>();
+  for (const fragment of file.fragments) {
+    if (fragment.name === '' || local.has(fragment.name)) continue;
+    local.add(fragment.name);
+    fragments.set(fragment.name, { node: fragment });
+  }
+
+  const expander = new FragmentExpander(fragments, diagnostics);
+  const condition = options.condition ?? conditionPrompt;
+  const resolve = (text: PromptText, parameters: GenerationParameters): ResolvedPrompt => {
+    const expanded = expander.expand(text);
+    const hiresSteps = parameters.hires ? parameters.hires.steps || parameters.steps : undefined;
+    return {
+      node: text,
+      text: expanded.text,
+      sourceMap: expanded.sourceMap,
+      a1111: condition(expanded.text, { steps: parameters.steps, hiresSteps: hiresSteps ?? null }),
+      loras: loraUsesOf(expanded.text, expanded.sourceMap, lines),
+    };
+  };
+
+  const prompts: PromptModel[] = file.prompts.map((node: PromptDefNode) => {
+    const parameters = cloneParameters(base);
+    for (const block of node.blocks) reader.apply(block, parameters);
+    const model: PromptModel = { node, positive: resolve(node.positive, parameters), parameters };
+    if (node.name !== undefined) model.name = node.name;
+    const negative = node.negative ?? file.negative;
+    if (negative) model.negative = resolve(negative, parameters);
+    return model;
+  });
+
+  return { file, prompts, diagnostics: dedupe(diagnostics) };
+}
+
+/** A fragment used by several prompts reports its problems once. */
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((diagnostic) => {
+    const key = `${diagnostic.file ?? ''}\0${diagnostic.code}\0${diagnostic.range.start.offset}\0${diagnostic.range.end.offset}\0${diagnostic.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
