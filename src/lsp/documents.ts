@@ -5,7 +5,7 @@
  * leaves the parse and its syntax diagnostics.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from '../core/diagnostic.js';
@@ -119,10 +119,13 @@ export function filePathOf(uri: string): string | undefined {
   }
 }
 
-/** Includes resolve relative to the including file; untitled documents cannot include. */
+/**
+ * Reads included files. The analyzer hands over paths already resolved against the including
+ * file; a relative path here means an untitled document, which has no folder to include from.
+ */
 function includeReader(filePath: string | undefined): (path: string) => string | undefined {
   return (path) => {
-    if (!filePath && !path.startsWith('/')) return undefined;
+    if (!isAbsolute(path) && !filePath) return undefined;
     try {
       return readFileSync(filePath ? resolve(dirname(filePath), path) : path, 'utf8');
     } catch {

@@ -162,7 +162,12 @@ export class SdpromptServer {
       }
       return item;
     }));
-    connection.onHover(guard.request('hover', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => hover(context, context.document.offsetAt(params.position)))));
+    connection.onHover(
+      guard.request('hover', async (params, token: CancellationToken) => {
+        await this.loadHashesAt(params.textDocument.uri, params.position);
+        return this.withContext(params.textDocument.uri, token, (context) => hover(context, context.document.offsetAt(params.position)));
+      }),
+    );
     connection.languages.inlayHint.on(guard.request('inlayHint', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => inlayHints(context, params.range))));
     connection.languages.semanticTokens.on(guard.request('semanticTokens', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => semanticTokens(context)) ?? { data: [] }));
     connection.languages.semanticTokens.onRange(guard.request('semanticTokensRange', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => semanticTokens(context, { start: context.document.offsetAt(params.range.start), end: context.document.offsetAt(params.range.end) })) ?? { data: [] }));
@@ -238,7 +243,12 @@ export class SdpromptServer {
     const raw = await this.fetchSettings(pushed);
     const { settings, problems } = normalizeSettings(raw);
     for (const problem of problems) this.logger.warn(problem);
-    this.settings = this.resolvePaths(settings);
+    this.settings = this.withConfigDefaults(this.resolvePaths(settings));
+    const { toolchain } = this.options;
+    if (toolchain.configureTokenizer) {
+      const exact = toolchain.configureTokenizer({ vocab: this.settings.clipVocab, a1111Root: this.settings.a1111Root, comfyuiRoot: this.settings.comfyuiRoot });
+      if (!exact) this.logger.info('sdprompt: no CLIP vocabulary found: token counts are estimates (setting sdprompt.clipVocab)');
+    }
     await Promise.all([
       this.containment.background('library', () => this.loadLibrary()),
       this.containment.background('tags', () => this.loadTags()),
@@ -261,6 +271,20 @@ export class SdpromptServer {
     }
     const fromPush = (pushed as { sdprompt?: unknown } | undefined)?.sdprompt;
     return fromPush ?? this.initializationOptions;
+  }
+
+  /** Library folders and vocabulary from sdprompt.config.json fill what the editor settings leave empty. */
+  private withConfigDefaults(settings: ServerSettings): ServerSettings {
+    const defaults = this.options.toolchain.configDefaults?.(this.workspaceRoot ?? process.cwd(), settings.configFile);
+    if (!defaults) return settings;
+    const merged: ServerSettings = { ...settings };
+    if (merged.loraFolders.length === 0 && defaults.loraFolders) merged.loraFolders = defaults.loraFolders;
+    if (merged.embeddingFolders.length === 0 && defaults.embeddingFolders) merged.embeddingFolders = defaults.embeddingFolders;
+    if (merged.wildcardFolders.length === 0 && defaults.wildcardFolders) merged.wildcardFolders = defaults.wildcardFolders;
+    for (const key of ['a1111Root', 'comfyuiRoot', 'engineUrl', 'clipVocab'] as const) {
+      if (!merged[key] && defaults[key]) merged[key] = defaults[key];
+    }
+    return merged;
   }
 
   private resolvePaths(settings: ServerSettings): ServerSettings {
@@ -372,6 +396,20 @@ export class SdpromptServer {
     };
     if (this.tags) context.tags = this.tags;
     return run(context);
+  }
+
+  /** A LoRA card shows file hashes; they are read from disk the first time the card is shown. */
+  private async loadHashesAt(uri: string, position: { line: number; character: number }): Promise<void> {
+    const document = this.documents.get(uri);
+    if (!document || !this.library.loadHashes) return;
+    const text = document.getText();
+    const offset = document.offsetAt(position);
+    const start = text.lastIndexOf('<', offset);
+    const end = text.indexOf('>', start);
+    if (start < 0 || end < offset) return;
+    const match = /^<(?:lora|lyco):([^:>]+)/i.exec(text.slice(start, end + 1));
+    const lora = match ? this.library.resolveLora(match[1]!.trim()) : undefined;
+    if (lora) await this.library.loadHashes(lora);
   }
 
   private formatting(context: FeatureContext, range?: { start: number; end: number }) {

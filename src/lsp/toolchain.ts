@@ -4,7 +4,7 @@
  * src/index.ts, src/lint, src/format, src/tokenizer and src/library. Every stage but `parse` is
  * optional so that the server keeps working, with fewer features, when a stage is unavailable.
  */
-import type { Diagnostic } from '../core/diagnostic.js';
+import type { Diagnostic, TextEdit } from '../core/diagnostic.js';
 import type { PromptFile } from '../grammar/ast.js';
 import type { EngineKind, FileModel, ResolvedPrompt } from '../semantics/model.js';
 
@@ -42,8 +42,9 @@ export interface ChunkSpan {
   tokenCount: number;
   /** The chunk's capacity (75 for A1111). */
   capacity: number;
-  /** Offsets in `ResolvedPrompt.text` of the first and last character that produced a token, or -1. */
+  /** Offset in `ResolvedPrompt.text` of the first character that produced a token, or -1. */
   textStart: number;
+  /** Offset just after the last character that produced a token, or -1. */
   textEnd: number;
 }
 
@@ -82,6 +83,8 @@ export interface LibrarySnapshot {
   suggestLora?(name: string): string[];
   /** The base-model family of a checkpoint, when known. */
   checkpointFamily?(name: string): string | undefined;
+  /** Computes the file hashes of a LoRA (lazily: reading a file takes time) into `info.hashes`. */
+  loadHashes?(info: LoraInfo): Promise<void>;
   /** The library's own object (set by the real library; absent for the empty snapshot). */
   native?: unknown;
 }
@@ -117,11 +120,18 @@ export interface Toolchain {
   /** Applies every safe fix (to a fixpoint) and returns the new text. */
   applyFixes?(text: string, diagnostics: Diagnostic[]): string;
   format?(text: string): FormatOutput;
-  /** Formats the smallest whole prompt/block containing [start, end). */
-  formatRange?(text: string, start: number, end: number): FormatOutput;
+  /** Reprints the whole prompts and blocks [start, end) touches: at most one edit. */
+  formatRange?(text: string, start: number, end: number): { edits: TextEdit[] } | { error: Diagnostic[] };
   /** A1111 chunking of the first AND part at its first schedule step. */
   chunks?(prompt: ResolvedPrompt, engine: EngineKind): ChunkOutput;
+  /** Loads the CLIP vocabulary for `chunks` (explicit path, else discovery); false when none was found. */
+  configureTokenizer?(options: { vocab?: string; a1111Root?: string; comfyuiRoot?: string }): boolean;
   openLibrary?(options: LibraryOptions): LibraryHandle;
+  /**
+   * The library and vocabulary settings of the sdprompt.config.json that governs `dir` (paths
+   * absolute); the editor's own settings win over them.
+   */
+  configDefaults?(dir: string, configFile?: string): Partial<LibraryOptions> & { clipVocab?: string };
 }
 
 export const EMPTY_LIBRARY: LibrarySnapshot = Object.freeze({

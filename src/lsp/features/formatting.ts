@@ -6,6 +6,7 @@
  */
 import type { TextEdit as LspTextEdit } from 'vscode-languageserver';
 import { minimalEdit, toLspEdit } from '../positions.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
 import type { FormatOutput } from '../toolchain.js';
 import type { FeatureContext } from './context.js';
 
@@ -16,17 +17,27 @@ export interface FormattingResult {
 }
 
 export function formatDocument(context: FeatureContext, range?: { start: number; end: number }): FormattingResult {
-  const { toolchain, analysis } = context;
+  const { toolchain, analysis, document } = context;
   const text = analysis.text;
-  let result: FormatOutput | undefined;
-  if (range && toolchain.formatRange) result = toolchain.formatRange(text, range.start, range.end);
-  else if (toolchain.format) result = toolchain.format(text);
-  if (!result) return { edits: [], refused: 'no formatter is available' };
-  if ('error' in result) {
-    const first = result.error[0];
-    const where = first ? ` (line ${first.range.start.line + 1}: ${first.message})` : '';
-    return { edits: [], refused: `the file has syntax errors${where}` };
+  if (range && toolchain.formatRange) {
+    const result = toolchain.formatRange(text, range.start, range.end);
+    if ('error' in result) return { edits: [], refused: refusal(result.error) };
+    // Narrow each reprinted block to what really changed.
+    const edits = result.edits.flatMap((edit) => {
+      const inner = minimalEdit(text.slice(edit.start, edit.end), edit.newText);
+      return inner ? [toLspEdit(document, { start: edit.start + inner.start, end: edit.start + inner.end, newText: inner.newText })] : [];
+    });
+    return { edits };
   }
+  if (!toolchain.format) return { edits: [], refused: 'no formatter is available' };
+  const result: FormatOutput = toolchain.format(text);
+  if ('error' in result) return { edits: [], refused: refusal(result.error) };
   const edit = minimalEdit(text, result.output);
-  return { edits: edit ? [toLspEdit(context.document, edit)] : [] };
+  return { edits: edit ? [toLspEdit(document, edit)] : [] };
+}
+
+function refusal(errors: Diagnostic[]): string {
+  const first = errors[0];
+  const where = first ? ` (line ${first.range.start.line + 1}: ${first.message})` : '';
+  return `the file has syntax errors${where}`;
 }

@@ -35,8 +35,8 @@ export function inlayHints(context: FeatureContext, range: LspRange): InlayHint[
       const chunks = chunksOf(context.toolchain, analysis, prompt, engine);
       if (!chunks || chunks.chunks.length < 2) continue;
       chunks.chunks.forEach((chunk, index) => {
-        if (chunk.textEnd < 0) return;
-        const offset = (prompt.sourceMap[chunk.textEnd] ?? -1) + 1;
+        if (chunk.textEnd <= 0) return;
+        const offset = (prompt.sourceMap[chunk.textEnd - 1] ?? -1) + 1;
         if (offset <= 0 || offset < from || offset > to) return;
         const approx = chunks.approximate ? '≈' : '';
         hints.push({

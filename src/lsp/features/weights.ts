@@ -84,7 +84,7 @@ export interface ChunkAt {
 
 /** The chunk holding `index`, through the toolchain's chunker (cached per prompt by the caller). */
 export function chunkAt(chunks: ChunkOutput, index: number): ChunkAt | undefined {
-  const found = chunks.chunks.findIndex((chunk) => chunk.textStart >= 0 && chunk.textStart <= index && index <= chunk.textEnd);
+  const found = chunks.chunks.findIndex((chunk) => chunk.textStart >= 0 && chunk.textStart <= index && index < chunk.textEnd);
   if (found < 0) return undefined;
   const chunk = chunks.chunks[found]!;
   return { number: found + 1, of: chunks.chunks.length, tokenCount: chunk.tokenCount, capacity: chunk.capacity, approximate: chunks.approximate };
