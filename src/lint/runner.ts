@@ -153,6 +153,7 @@ export function runRules(
       settings: options.settings,
       library: options.library,
       tokenizer: options.tokenizer,
+      foreignDiagnostics: foreign,
       promptTexts: () => (sites ??= collectPromptTexts(file, model)),
       engineOf: (prompt?: PromptModel) => prompt?.parameters.engine ?? options.settings.engine,
       positionAt: (offset: number) => lines.positionAt(offset),

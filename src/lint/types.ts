@@ -138,6 +138,8 @@ export interface RuleContext {
   readonly settings: Readonly<LintSettings>;
   readonly library?: LintLibrary;
   readonly tokenizer?: LintTokenizer;
+  /** What the parser and the analyzer reported (rules that document a parser check re-report these). */
+  readonly foreignDiagnostics: readonly Diagnostic[];
   /** Every prompt text of the file: positives, negatives, fragment bodies (document order per kind). */
   promptTexts(): PromptTextSite[];
   /** The engine a prompt targets: its `engine:` parameter, else the configured one. */

@@ -28,10 +28,11 @@ export interface EslintResult {
   fixableErrorCount: number;
   fixableWarningCount: number;
   source?: string;
+  output?: string;
 }
 
 export function toEslintResults(reports: Parameters<Reporter>[0], quiet: boolean): EslintResult[] {
-  return reports.map(({ filePath, source, result }) => {
+  return reports.map(({ filePath, source, result, output }) => {
     const messages: EslintMessage[] = [];
     let errorCount = 0;
     let warningCount = 0;
@@ -72,7 +73,8 @@ export function toEslintResults(reports: Parameters<Reporter>[0], quiet: boolean
       fixableErrorCount,
       fixableWarningCount,
       // ESLint includes the source only for files with problems.
-      ...(hasProblems ? { source } : {}),
+      ...(hasProblems && output === undefined ? { source } : {}),
+      ...(output !== undefined ? { output } : {}),
     };
   });
 }

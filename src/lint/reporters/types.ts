@@ -8,6 +8,8 @@ export interface FileReport {
   /** The text that was linted (after fixes, when --fix ran), for fix ranges and SARIF replacements. */
   source: string;
   result: LintResult;
+  /** With --fix-dry-run: the fixed text, when it differs (ESLint's `output`). */
+  output?: string;
 }
 
 export interface ReportContext {

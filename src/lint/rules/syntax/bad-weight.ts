@@ -3,23 +3,19 @@ import type { Rule, RuleContext } from '../../types.js';
 import { walk } from '../../walk.js';
 
 /**
- * Weight numbers of `(x:w)`, `AND … :w` and schedule steps. A1111 reads them with Python's
- * float() on the `[.\d]+` match of re_attention, so `1..2` or `.` make generation fail, while
- * `06` is silently 6.0 (most likely 0.6 was meant).
+ * Weight numbers of `(x:w)` and `AND … :w`. A1111 reads them with Python's float(), so `06` is
+ * silently 6.0 (most likely 0.6 was meant).
  */
 export const badWeight: Rule = {
   meta: {
     id: 'syntax/bad-weight',
     category: 'syntax',
-    description: 'A weight number A1111 cannot read (`1..2`) or that is probably a typo (`06` is 6.0).',
-    defaultSeverity: 'error',
+    description: 'A weight written with a leading zero (`06` is 6.0 to A1111; 0.6 was probably meant).',
+    defaultSeverity: 'warn',
     fixable: 'suggestion',
     examples: {
       valid: [{ code: '(house:1.2), (garden:.8), [a:b:0.5]' }],
-      invalid: [
-        { code: '(house:1..2)', errors: 1 },
-        { code: '(house:06)', errors: 1 },
-      ],
+      invalid: [{ code: '(house:06)', errors: 1 }, { code: 'a cat :06 AND a dog', errors: 1 }],
     },
   },
   check(context) {
@@ -41,13 +37,8 @@ export function leadingZeroReading(raw: string): string | undefined {
 }
 
 function checkNumber(context: RuleContext, number: NumberNode, what: string): void {
-  if (!Number.isFinite(number.value)) {
-    context.report({
-      range: number.range,
-      message: `'${number.raw}' is not a number: A1111 fails on this ${what} (Python float('${number.raw}') raises). Write a number such as 1.2.`,
-    });
-    return;
-  }
+  // Numbers A1111 cannot read at all are the parser's syntax/bad-number.
+  if (!Number.isFinite(number.value)) return;
   const reading = leadingZeroReading(number.raw);
   if (reading !== undefined && what !== 'schedule step') {
     context.report({

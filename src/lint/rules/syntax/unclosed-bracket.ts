@@ -3,23 +3,21 @@ import { walk } from '../../walk.js';
 
 /**
  * A1111 modules/prompt_parser.py parse_prompt_attention: an unclosed '(' or '[' is closed at the
- * end of the prompt (everything after it gets ×1.1 or ÷1.1); a ')' or ']' with nothing open is
- * kept as a literal character.
+ * end of the prompt (everything after it gets ×1.1 or ÷1.1).
  */
-export const unbalancedBracket: Rule = {
+export const unclosedBracket: Rule = {
   meta: {
-    id: 'syntax/unbalanced-bracket',
+    id: 'syntax/unclosed-bracket',
     category: 'syntax',
-    description: 'An unclosed "(" or "[" (A1111 closes it at the end of the prompt) or a stray ")" / "]".',
+    description: 'An unclosed "(" or "[" (A1111 closes it at the end of the prompt).',
     defaultSeverity: 'warn',
     fixable: 'suggestion',
     rationale:
-      'A1111 does not reject unbalanced brackets: an unclosed `(` weights everything after it by 1.1 up to the end of the prompt, an unclosed `[` by 1/1.1, and a closing bracket with nothing open stays in the prompt as a literal character. That is rarely what was meant.',
+      'A1111 does not reject unbalanced brackets: an unclosed `(` weights everything after it by 1.1 up to the end of the prompt, an unclosed `[` by 1/1.1. That is rarely what was meant. (A closing bracket with nothing open is `syntax/unmatched-bracket`.)',
     examples: {
       valid: [{ code: 'a (house), [garden]' }, { code: 'a \\(literal\\) bracket' }],
       invalid: [
         { code: 'a (house, garden', errors: 1 },
-        { code: 'a house), garden', errors: 1 },
       ],
     },
   },
@@ -42,19 +40,6 @@ export const unbalancedBracket: Rule = {
               {
                 title: `Close with '${close}' at the end of the prompt`,
                 edits: [{ start: node.range.end.offset, end: node.range.end.offset, newText: close }],
-              },
-            ],
-          });
-        } else if (node.kind === 'error' && /^[)\]]$/.test(node.raw.trim())) {
-          const bracket = node.raw.trim();
-          context.report({
-            range: node.range,
-            message: `Stray '${bracket}' with no open bracket: A1111 keeps it as a literal '${bracket}' in the prompt. Remove it, or escape it as '\\${bracket}' if it is meant literally.`,
-            suggestions: [
-              { title: `Remove '${bracket}'`, edits: [{ start: node.range.start.offset, end: node.range.end.offset, newText: '' }] },
-              {
-                title: `Escape as '\\${bracket}'`,
-                edits: [{ start: node.range.start.offset, end: node.range.end.offset, newText: `\\${bracket}` }],
               },
             ],
           });
