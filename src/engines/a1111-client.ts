@@ -100,9 +100,13 @@ export class A1111Client {
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     let polling = true;
+    let stopWaiting = () => {};
     const poll = async () => {
       while (polling && options.onProgress) {
-        await new Promise((r) => setTimeout(r, this.options.pollMs ?? 500));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.pollMs ?? 500);
+          stopWaiting = () => (clearTimeout(timer), resolve());
+        });
         if (!polling) break;
         try {
           options.onProgress(await this.progress());
@@ -136,6 +140,7 @@ export class A1111Client {
       return { images, parameters: response.parameters, info };
     } finally {
       polling = false;
+      stopWaiting();
       options.signal?.removeEventListener('abort', onAbort);
       await poller;
     }

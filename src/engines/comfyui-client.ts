@@ -122,7 +122,11 @@ export class ComfyClient {
   /** Queues a graph and waits for its images. */
   async run(body: ComfyPromptBody, options: ComfyRunOptions = {}): Promise<ComfyRunResult> {
     const promptId = options.promptId ?? randomUUID();
-    let wake: () => void = () => {};
+    // A wake-up that arrives while no wait is pending is remembered, so no event is lost.
+    let woken = false;
+    let wake: () => void = () => {
+      woken = true;
+    };
     let socketDropped = false;
     let socketFailure: EngineError | undefined;
     const socket = await this.connect(
@@ -176,9 +180,19 @@ export class ComfyClient {
           return { promptId, images, nodeErrors: queued.node_errors ?? {}, socketDropped };
         }
         if (Date.now() > deadline) throw new EngineError(`ComfyUI job ${promptId} did not finish within ${(this.options.jobTimeoutMs ?? 1_800_000) / 1000} s`, 'timeout');
+        if (woken) {
+          woken = false;
+          continue;
+        }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, socketDropped ? Math.min(250, this.options.pollMs ?? 1000) : (this.options.pollMs ?? 1000));
-          wake = () => (clearTimeout(timer), resolve());
+          wake = () => {
+            clearTimeout(timer);
+            wake = () => {
+              woken = true;
+            };
+            resolve();
+          };
           options.signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
         });
       }

@@ -130,6 +130,7 @@ export async function startComfyServer(options: ComfyServerOptions = {}): Promis
     const route = url.pathname.replace(/^\/api(?=\/)/, '');
     try {
       if (request.method === 'GET' && route === '/object_info') return sendJson(response, 200, objectInfo());
+      if (request.method === 'GET' && route === '/system_stats') return sendJson(response, 200, { system: { comfyui_version: 'loopback' }, devices: [] });
       if (request.method === 'POST' && route === '/prompt') {
         const raw = await readBody(request);
         if (options.faults?.hang) return; // never answer

@@ -1,0 +1,130 @@
+/**
+ * The engines `sdprompt render` can drive, behind one interface: compile an IR for the engine,
+ * send it, get PNG bytes back. Image inputs (init, mask, ControlNet) are read relative to the
+ * prompt file and uploaded (ComfyUI) or inlined as base64 (A1111 family, sd-server).
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { IrDocument } from '../compile/ir.js';
+import type { TargetResult } from '../compile/target.js';
+import { A1111Client, type Progress } from '../engines/a1111-client.js';
+import { inlineA1111Images, toA1111Request, type A1111Dialect, type A1111Request } from '../engines/a1111.js';
+import { ComfyClient } from '../engines/comfyui-client.js';
+import { toComfyGraph, type ComfyPromptBody } from '../engines/comfyui.js';
+import { EngineError, HttpClient } from '../engines/http.js';
+import { toSdcppBody, type SdcppBody } from '../engines/sdcpp.js';
+
+export type RenderEngineKind = A1111Dialect | 'comfyui' | 'sdcpp';
+export const RENDER_ENGINE_KINDS: readonly RenderEngineKind[] = ['a1111', 'forge', 'sdnext', 'comfyui', 'sdcpp'];
+
+export interface SendOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  /** Folder image paths in the prompt file are relative to. */
+  baseDir: string;
+}
+
+export interface RenderEngine {
+  kind: RenderEngineKind;
+  /** The payload as it would be sent (images not yet uploaded or inlined): for --dry-run and PNG chunks. */
+  compile(doc: IrDocument): TargetResult;
+  send(doc: IrDocument, options: SendOptions): Promise<Buffer[]>;
+}
+
+export interface EngineConnection {
+  url: string;
+  auth?: string;
+  timeoutMs?: number;
+}
+
+async function readImage(baseDir: string, file: string): Promise<Buffer> {
+  const full = path.resolve(baseDir, file);
+  try {
+    return await readFile(full);
+  } catch {
+    throw new EngineError(`cannot read image "${file}" (looked at ${full})`, 'invalid-response');
+  }
+}
+
+function a1111Engine(kind: A1111Dialect, connection: EngineConnection): RenderEngine {
+  const client = new A1111Client({ baseUrl: connection.url, ...(connection.auth ? { auth: connection.auth } : {}) });
+  return {
+    kind,
+    compile: (doc) => toA1111Request(doc, kind),
+    async send(doc, options) {
+      const request = toA1111Request(doc, kind).payload;
+      const inlined: A1111Request = await inlineA1111Images(request, async (file) => (await readImage(options.baseDir, file)).toString('base64'));
+      const result = await client.generate(inlined.route, inlined.body, options);
+      return result.images;
+    },
+  };
+}
+
+function sdcppEngine(connection: EngineConnection): RenderEngine {
+  const client = new A1111Client({ baseUrl: connection.url, engine: 'stable-diffusion.cpp' });
+  return {
+    kind: 'sdcpp',
+    compile: (doc) => toSdcppBody(doc),
+    async send(doc, options) {
+      const body: SdcppBody = structuredClone(toSdcppBody(doc).payload);
+      if (body.init_images) body.init_images = await Promise.all(body.init_images.map(async (file) => (await readImage(options.baseDir, file)).toString('base64')));
+      if (body.mask !== undefined) body.mask = (await readImage(options.baseDir, body.mask)).toString('base64');
+      return (await client.generate(body.init_images ? 'img2img' : 'txt2img', body, options)).images;
+    },
+  };
+}
+
+function comfyEngine(connection: EngineConnection): RenderEngine {
+  const client = new ComfyClient({ baseUrl: connection.url, ...(connection.timeoutMs ? { timeoutMs: connection.timeoutMs } : {}) });
+  return {
+    kind: 'comfyui',
+    compile: (doc) => toComfyGraph(doc),
+    async send(doc, options) {
+      // Upload every input image first; LoadImage then names the uploaded file.
+      const uploaded = structuredClone(doc);
+      const upload = async (file: string) => client.uploadImage(await readImage(options.baseDir, file), path.basename(file));
+      if (uploaded.init) {
+        uploaded.init.image = await upload(uploaded.init.image);
+        if (uploaded.init.mask !== undefined) uploaded.init.mask = await upload(uploaded.init.mask);
+      }
+      for (const unit of uploaded.controlnet) if (unit.image !== undefined) unit.image = await upload(unit.image);
+      const body: ComfyPromptBody = toComfyGraph(uploaded).payload;
+      const result = await client.run(body, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+      if (result.images.length === 0) throw new EngineError('ComfyUI finished the job but returned no output image', 'execution');
+      return result.images.map((image) => image.data);
+    },
+  };
+}
+
+export function createRenderEngine(kind: RenderEngineKind, connection: EngineConnection): RenderEngine {
+  if (kind === 'comfyui') return comfyEngine(connection);
+  if (kind === 'sdcpp') return sdcppEngine(connection);
+  return a1111Engine(kind, connection);
+}
+
+/** Finds out what answers at `url`: ComfyUI (/system_stats), sd-server (/sdcpp/v1/capabilities) or A1111 (/sdapi/v1/samplers). */
+export async function detectEngine(connection: EngineConnection): Promise<RenderEngineKind> {
+  const http = new HttpClient({ baseUrl: connection.url, engine: 'A1111', timeoutMs: 5000, attempts: 2, ...(connection.auth ? { auth: connection.auth } : {}) });
+  const probes: Array<[string, RenderEngineKind]> = [
+    ['/system_stats', 'comfyui'],
+    ['/sdcpp/v1/capabilities', 'sdcpp'],
+    ['/sdapi/v1/samplers', 'a1111'],
+  ];
+  let lastError: unknown;
+  for (const [route, kind] of probes) {
+    try {
+      await http.request(route);
+      return kind;
+    } catch (error) {
+      lastError = error;
+      if (error instanceof EngineError && error.kind === 'connection') throw new EngineError(error.message.replace('A1111', 'an engine'), 'connection');
+    }
+  }
+  throw new EngineError(
+    `cannot tell which engine runs at ${connection.url} (${lastError instanceof Error ? lastError.message : String(lastError)}); pass --engine-type`,
+    'invalid-response',
+  );
+}
