@@ -1,0 +1,124 @@
+/** `sdprompt tokens` run in-process, with the contract of issue 3. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { loadVectors, sharedGzip } from './shared.js';
+
+const emptyHome = mkdtempSync(path.join(tmpdir(), 'sdprompt-tokens-cli-'));
+afterAll(() => rmSync(emptyHome, { recursive: true, force: true }));
+
+async function run(argv: string[], stdin = '', env: NodeJS.ProcessEnv = { SDPROMPT_CLIP_VOCAB: sharedGzip }) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: string[] = [];
+  const err: string[] = [];
+  stdout.on('data', (chunk) => out.push(String(chunk)));
+  stderr.on('data', (chunk) => err.push(String(chunk)));
+  const code = await main(['node', 'sdprompt', ...argv], {
+    stdout,
+    stderr,
+    stdin: Readable.from([stdin]),
+    cwd: emptyHome,
+    env: { HOME: emptyHome, ...env },
+  });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+function jsonLines(text: string): unknown[] {
+  return text.trim().split('\n').map((line) => JSON.parse(line) as unknown);
+}
+
+describe('sdprompt tokens --ids --jsonl', () => {
+  it('writes {"ids"} per {"text"} line for each front-end', async () => {
+    const vectors = loadVectors();
+    const input = vectors.map((v) => JSON.stringify({ text: v.text })).join('\n') + '\n';
+    for (const [frontEnd, key] of [['a1111', 'ids_hf_ftfy'], ['comfyui', 'ids_hf_no_ftfy'], ['openai', 'ids']] as const) {
+      const result = await run(['tokens', '--ids', '--front-end', frontEnd, '--jsonl'], input);
+      expect(result.code).toBe(0);
+      expect(jsonLines(result.stdout)).toEqual(vectors.map((v) => ({ ids: v[key] ?? v.ids })));
+    }
+  });
+
+  it('keeps output lines aligned with a bad input line', async () => {
+    const result = await run(['tokens', '--ids', '--jsonl'], '{"text":"a"}\n{"nope":1}\n{"text":"b"}\n');
+    const lines = jsonLines(result.stdout) as Array<Record<string, unknown>>;
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toEqual({ ids: [320] });
+    expect(lines[1]!.error).toMatch(/line 2.*"text"/);
+    expect(lines[2]).toEqual({ ids: [321] });
+  });
+
+  it('exits 2 with one clear message when there is no vocabulary', async () => {
+    const result = await run(['tokens', '--ids', '--jsonl'], '{"text":"a"}\n', {});
+    if (result.code === 0) return expect.fail('a vocabulary was found on this machine: the no-vocabulary path is untested');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^sdprompt: no CLIP vocabulary found, and exact token ids cannot be estimated/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('rejects an unknown front-end and a missing --vocab path', async () => {
+    expect((await run(['tokens', '--ids', '--front-end', 'bert', '--jsonl'])).stderr).toMatch(/--front-end must be one of/);
+    const missing = await run(['tokens', '--ids', '--jsonl', '--vocab', 'nowhere.gz'], '{"text":"a"}\n');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/nowhere\.gz: no such file/);
+  });
+});
+
+describe('sdprompt tokens --engine --jsonl', () => {
+  it('shows A1111 counts with the AND/schedule maximum and the first part chunks', async () => {
+    const long = Array.from({ length: 80 }, () => 'a').join(' ');
+    const input = [
+      { prompt: 'a BREAK b' },
+      { prompt: '' },
+      { prompt: `cat AND ${long}` },
+      { prompt: `[${long}:cat:5]`, steps: 20 },
+      { prompt: '<lora:x:0.5> (cat:1.2), dog' },
+    ]
+      .map((line) => JSON.stringify(line))
+      .join('\n');
+    const result = await run(['tokens', '--engine', 'a1111', '--jsonl'], input);
+    expect(result.code).toBe(0);
+    const lines = jsonLines(result.stdout) as Array<{ count: number; target: number; chunks: number[][] }>;
+    expect(lines[0]).toEqual({ count: 76, target: 150, chunks: [[320], [321]] });
+    expect(lines[1]).toEqual({ count: 0, target: 75, chunks: [[]] });
+    // The counter is the longest AND part, the chunks are the first part's.
+    expect(lines[2]!.count).toBe(80);
+    expect(lines[2]!.target).toBe(150);
+    expect(lines[2]!.chunks).toEqual([[2368]]);
+    // Steps 1-4 use the long text, then "cat": first step is the long one, the maximum too.
+    expect(lines[3]!.count).toBe(80);
+    expect(lines[3]!.chunks.map((c) => c.length)).toEqual([75, 5]);
+    // The LoRA tag counts nothing; emphasis is stripped before tokenizing.
+    expect(lines[4]).toEqual({ count: 3, target: 75, chunks: [[2368, 267, 1929]] });
+  });
+
+  it('gives ComfyUI chunks as [id, weight] pairs, BREAK as text', async () => {
+    const result = await run(['tokens', '--engine', 'comfyui', '--jsonl'], '{"prompt":"(cat:1.2) BREAK"}\n');
+    expect(jsonLines(result.stdout)).toEqual([{ count: 2, target: 75, chunks: [[[2368, 1.2], [2568, 1]]] }]);
+  });
+});
+
+describe('sdprompt tokens FILE', () => {
+  it('shows the counter and where each chunk ends', async () => {
+    const file = path.join(emptyHome, 'prompt.txt');
+    writeFileSync(file, 'masterpiece, best quality BREAK\nred hair\n');
+    const result = await run(['tokens', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('77/150');
+    expect(result.stdout).toMatch(/chunk 1: 4 tokens, ends at 1:25 after "masterpiece, best quality"/);
+    expect(result.stdout).toMatch(/chunk 2: 2 tokens, ends at 2:8 after ".*red hair"/);
+  });
+
+  it('estimates without a vocabulary, says so once, and marks every count', async () => {
+    const result = await run(['tokens', '-'], 'a photo of a cat', {});
+    if (result.stderr === '') return expect.fail('a vocabulary was found on this machine: the estimate path is untested');
+    expect(result.code).toBe(0);
+    expect(result.stderr.match(/no CLIP vocabulary found/g)).toHaveLength(1);
+    expect(result.stdout).toMatch(/~5\/75/);
+    expect(result.stdout).toContain('estimated');
+  });
+});
