@@ -10,6 +10,8 @@ import type { ChunkOutput } from './toolchain.js';
 export interface Chunker {
   chunks(prompt: ResolvedPrompt, engine: EngineKind): ChunkOutput;
   configure(options: { vocab?: string; a1111Root?: string; comfyuiRoot?: string }): boolean;
+  /** The counter for the linter's token rules, only with a real vocabulary (they skip estimates). */
+  exactCounter(): PromptTokenCounter | undefined;
 }
 
 export function createChunker(): Chunker {
@@ -23,6 +25,7 @@ export function createChunker(): Chunker {
         approximate: counter.approximate,
       };
     },
+    exactCounter: () => (counter.approximate ? undefined : counter),
     configure(options) {
       try {
         const found = discoverVocabulary({

@@ -35,6 +35,7 @@ export async function loadToolchain(report: (message: string) => void = (message
     toolchain.analyze = (ast, options) =>
       semantics.analyze(ast, { ...(options.filePath ? { path: options.filePath } : {}), ...(options.readFile ? { readFile: options.readFile } : {}) });
   }
+  const chunker = tokenizer?.createChunker();
   if (lint && config) {
     let loader: ConfigLoader | undefined;
     let loaderKey = '';
@@ -72,6 +73,7 @@ export async function loadToolchain(report: (message: string) => void = (message
         settings: { engine: resolved.engine },
         filePath: options.filePath,
         library: options.library && options.library.native !== undefined ? lintLibraryOf(options.library) : undefined,
+        tokenizer: chunker?.exactCounter(),
         reportUnusedDisableDirectives: resolved.reportUnusedDisableDirectives,
       });
       return { diagnostics: result.diagnostics };
@@ -101,8 +103,7 @@ export async function loadToolchain(report: (message: string) => void = (message
     toolchain.format = (text) => format.format(text);
     toolchain.formatRange = (text, start, end) => format.formatRange(text, start, end);
   }
-  if (tokenizer) {
-    const chunker = tokenizer.createChunker();
+  if (chunker) {
     toolchain.chunks = (prompt, engine) => chunker.chunks(prompt, engine);
     toolchain.configureTokenizer = (options) => chunker.configure(options);
   }
