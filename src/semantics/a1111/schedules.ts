@@ -1,0 +1,195 @@
+/**
+ * A1111 modules/prompt_parser.py `get_learned_conditioning_prompt_schedules` for one prompt:
+ * which texts the model sees, and up to which step each one applies.
+ *
+ * Step rules (v1.10, CollectSteps/AtStep):
+ *  - with hires steps (and not old scheduling) `steps` is the hires step count, an integer `when`
+ *    counts from the end of the base pass (`when - base_steps`) and a fraction counts from 1 to 2
+ *    (`(when - 1) * steps`); a NUMBER is a fraction when its text contains '.' (so `1e1` is an
+ *    integer and `1.` a fraction);
+ *  - old scheduling: `when * steps` if `when < 1` else `when`;
+ *  - `when = min(steps, int(v))`, and it joins the step list only when >= 1;
+ *  - any `[a|b]` adds every step 1..steps; `[a|b]` picks option `(step - 1) % len`;
+ *  - `[before:after:when]` shows `before` while `step <= when`, else `after`.
+ * Whatever lark rejects (a `|` outside `[…]`, a trailing or newline-escaping `\`) gives
+ * `[[steps, text]]` (the fallback).
+ */
+import type { Ambiguity, ScheduleOptions, ScheduleStep } from '../model.js';
+import { A1111Error, parsePromptAttention } from './attention.js';
+import { ScheduleParser, type BracketGroup, type ScheduleStructure } from './scheduleGrammar.js';
+
+export interface PromptSchedules {
+  /** True when A1111's schedule grammar rejects the text. */
+  fallback: boolean;
+  ambiguities: Ambiguity[];
+  steps: ScheduleStep[];
+}
+
+/** A rendered text as source ranges [start, end) of the prompt text. */
+type Ranges = number[];
+
+function pythonInt(value: number): number {
+  if (Number.isNaN(value)) throw new A1111Error('ValueError: cannot convert float NaN to integer');
+  if (!Number.isFinite(value)) throw new A1111Error('OverflowError: cannot convert float infinity to integer');
+  return Math.trunc(value);
+}
+
+class ScheduleRenderer {
+  /** Resolved `when` of each scheduled group, by group start. */
+  readonly when = new Map<number, number>();
+  hasAlternate = false;
+
+  constructor(
+    readonly parser: ScheduleParser,
+    readonly structure: ScheduleStructure,
+  ) {}
+
+  /** Every dynamic group inside the chosen pieces, at any depth and in every branch. */
+  *dynamicGroups(): Generator<BracketGroup> {
+    const stack: BracketGroup[] = [];
+    for (const piece of this.structure.pieces) {
+      if (piece.kind === 'prompt') for (const group of this.parser.itemGroups(piece.start, piece.end)) if (group.dynamic) stack.push(group);
+    }
+    while (stack.length > 0) {
+      const group = stack.pop()!;
+      yield group;
+      for (const [a, b] of group.prompts) for (const inner of this.parser.itemGroups(a, b)) if (inner.dynamic) stack.push(inner);
+    }
+  }
+
+  collectSteps(options: ScheduleOptions): number[] {
+    const hires = options.hiresSteps !== undefined && options.hiresSteps !== null && !options.useOldScheduling;
+    const steps = hires ? options.hiresSteps! : options.steps;
+    const intOffset = hires ? options.steps : 0;
+    const floatOffset = hires ? 1.0 : 0;
+    const found = new Set<number>([steps]);
+    for (const group of this.dynamicGroups()) {
+      if (group.kind === 'alternate') {
+        this.hasAlternate = true;
+        for (let s = 1; s <= steps; s++) found.add(s);
+      } else if (group.kind === 'scheduled') {
+        let v = Number(group.when);
+        if (options.useOldScheduling) v = v < 1 ? v * steps : v;
+        else if (group.when.includes('.')) v = (v - floatOffset) * steps;
+        else v = v - intOffset;
+        const when = Math.min(steps, pythonInt(v));
+        this.when.set(group.start, when);
+        if (when >= 1) found.add(when);
+      }
+    }
+    return [...found].sort((a, b) => a - b);
+  }
+
+  render(step: number): Ranges {
+    const out: Ranges = [];
+    for (const piece of this.structure.pieces) {
+      if (piece.kind === 'literal') pushRange(out, piece.start, piece.end);
+      else this.renderPrompt(piece.start, piece.end, step, out);
+    }
+    return out;
+  }
+
+  private renderPrompt(a: number, b: number, step: number, out: Ranges): void {
+    let cursor = a;
+    for (const group of this.parser.itemGroups(a, b)) {
+      if (!group.dynamic) continue;
+      pushRange(out, cursor, group.start);
+      this.renderGroup(group, step, out);
+      cursor = group.end;
+    }
+    pushRange(out, cursor, b);
+  }
+
+  private renderGroup(group: BracketGroup, step: number, out: Ranges): void {
+    if (group.kind === 'emphasis') {
+      let cursor = group.start;
+      for (const [a, b] of group.prompts) {
+        pushRange(out, cursor, a);
+        this.renderPrompt(a, b, step, out);
+        cursor = b;
+      }
+      pushRange(out, cursor, group.end);
+    } else if (group.kind === 'alternate') {
+      const count = group.prompts.length;
+      const [a, b] = group.prompts[(((step - 1) % count) + count) % count]!;
+      this.renderPrompt(a, b, step, out);
+    } else {
+      const when = this.when.get(group.start)!;
+      if (step <= when) {
+        if (group.hasBefore) this.renderPrompt(group.prompts[0]![0], group.prompts[0]![1], step, out);
+      } else {
+        const [a, b] = group.prompts[group.prompts.length - 1]!;
+        this.renderPrompt(a, b, step, out);
+      }
+    }
+  }
+}
+
+function pushRange(out: Ranges, start: number, end: number): void {
+  if (end <= start) return;
+  if (out.length > 0 && out[out.length - 1] === start) out[out.length - 1] = end;
+  else out.push(start, end);
+}
+
+function materialize(text: string, origins: readonly number[] | undefined, ranges: Ranges): { text: string; origins: number[] } {
+  let out = '';
+  const map: number[] = [];
+  for (let i = 0; i < ranges.length; i += 2) {
+    const start = ranges[i]!;
+    const end = ranges[i + 1]!;
+    out += text.slice(start, end);
+    for (let p = start; p < end; p++) map.push(origins ? origins[p]! : p);
+  }
+  return { text: out, origins: map };
+}
+
+/** The bracket structure alone (for tools that need the parse, e.g. linters). */
+export function scheduleStructure(text: string): ScheduleStructure {
+  try {
+    return new ScheduleParser(text).parse();
+  } catch (error) {
+    // Only a pathological nesting depth overflows the stack; lark would hit Python's recursion limit.
+    if (error instanceof RangeError) throw new A1111Error('RecursionError: brackets nested too deeply');
+    throw error;
+  }
+}
+
+/**
+ * The prompt schedule of one AND part, with the attention of each step's text. `origins[i]` is the
+ * source offset of `text[i]` (defaults to i). Throws A1111Error where A1111 raises.
+ */
+export function promptSchedules(text: string, options: ScheduleOptions, origins?: readonly number[]): PromptSchedules {
+  const hires = options.hiresSteps !== undefined && options.hiresSteps !== null && !options.useOldScheduling;
+  const steps = hires ? options.hiresSteps! : options.steps;
+  const parser = new ScheduleParser(text);
+  let structure: ScheduleStructure;
+  try {
+    structure = parser.parse();
+  } catch (error) {
+    if (error instanceof RangeError) throw new A1111Error('RecursionError: brackets nested too deeply');
+    throw error;
+  }
+  const at = (i: number) => (origins ? origins[i] ?? -1 : i);
+  if (!structure.ok) {
+    const whole = materialize(text, origins, text.length > 0 ? [0, text.length] : []);
+    return { fallback: true, ambiguities: [], steps: [{ step: steps, ...whole, attention: parsePromptAttention(whole.text, whole.origins) }] };
+  }
+  const renderer = new ScheduleRenderer(parser, structure);
+  const stepList = renderer.collectSteps(options);
+  const result: ScheduleStep[] = stepList.map((step) => {
+    const rendered = materialize(text, origins, renderer.render(step));
+    return { step, ...rendered, attention: parsePromptAttention(rendered.text, rendered.origins) };
+  });
+  const ambiguities: Ambiguity[] = structure.ambiguities.map((tie) => ({
+    textStart: at(tie.start),
+    textEnd: at(Math.max(tie.start, tie.end - 1)) + 1,
+    message: describe(text, tie.groups),
+  }));
+  return { fallback: false, ambiguities, steps: result };
+}
+
+function describe(text: string, groups: BracketGroup[]): string {
+  const shown = groups.map((g) => `'${text.slice(g.start, g.end)}'`).join(', ');
+  const what = groups.length > 0 ? `${shown} may be read as ${groups.length > 1 ? 'schedules/alternations' : groups[0]!.kind === 'alternate' ? 'an alternation' : 'a schedule'} or as literal text` : 'the bracket structure may be read in several ways';
+  return `A1111 resolves this ambiguously (it changes between A1111 restarts): ${what}; sdprompt reads ${groups.length > 0 ? 'it as syntax' : 'the longest well-formed prefix'}. Balance or escape the brackets to make it definite.`;
+}
