@@ -176,5 +176,7 @@ export class TagIndex {
  * (modules/prompt_parser.py re_attention).
  */
 export function tagInsertText(name: string): string {
-  return name.replace(/_/g, ' ').replace(/([()[\]])/g, '\\$1');
+  // Emoticons (`^_^`, `>_<`) keep their underscores, as tagcomplete's exclusion list does.
+  const spaced = /[\p{L}\p{N}]{2}/u.test(name) ? name.replace(/_/g, ' ') : name;
+  return spaced.replace(/([()[\]])/g, '\\$1');
 }
