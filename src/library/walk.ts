@@ -65,17 +65,20 @@ export async function walkRoot(
   const diagnostics: Diagnostic[] = [];
   const maxFiles = options.maxFiles ?? 200_000;
   let fileCount = 0;
-  let rootReal: string;
   try {
-    rootReal = await realpath(root);
-  } catch (error) {
+    await realpath(root);
+  } catch {
     diagnostics.push(fileDiagnostic('library/missing-folder', 'warning', `folder not found: ${root}`, root));
     return { listings, diagnostics };
   }
-  const visited = new Set<string>([rootReal]);
+  const visited = new Set<string>();
   const queue: Array<{ dir: string; relativeDir: string }> = [{ dir: root, relativeDir: '' }];
   while (queue.length > 0) {
     const { dir, relativeDir } = queue.shift()!;
+    // Each real directory once: a folder reached both directly and through a link, or a link loop.
+    const real = await realpath(dir).catch(() => undefined);
+    if (real === undefined || visited.has(real)) continue;
+    visited.add(real);
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -99,10 +102,6 @@ export async function walkRoot(
         }
         isDirectory = target.isDirectory;
         isFile = target.isFile;
-        if (isDirectory) {
-          if (visited.has(target.real)) continue;
-          visited.add(target.real);
-        }
       }
       if (isFile) files.push(entry.name);
       else if (isDirectory) subdirs.push(entry.name);
