@@ -3,6 +3,7 @@
  * Core nodes only. Node ids are numbers assigned in a fixed construction order, so the same
  * prompt file always gives the same ids and ComfyUI's node cache is reused (ComfyUI #4053).
  */
+import { randomInt } from 'node:crypto';
 import { COMFY_FILENAME_PREFIX, PLACEHOLDER_CHECKPOINT } from '../compile/defaults.js';
 import type { IrChunk, IrDocument, IrPrompt, IrSource } from '../compile/ir.js';
 import { formatWeight, type LossyStep, type TargetOptions, type TargetResult } from '../compile/target.js';
@@ -263,7 +264,12 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
 
   const mapping = mapSamplerToComfy(p.sampler, p.scheduler);
   if (mapping.problem) notes.push({ code: 'engine/sampler', severity: 'warning', message: mapping.problem, source: doc.source });
-  const seed = p.seed < 0 ? (options.randomSeed?.() ?? 0) : p.seed;
+  let seed = p.seed;
+  if (seed < 0) {
+    // ComfyUI's KSampler seed has min 0: the random choice A1111 makes server-side is made here.
+    seed = options.randomSeed ? options.randomSeed() : randomInt(0, 2 ** 32);
+    notes.push({ code: 'engine/random-seed', severity: 'info', message: `seed -1 (random): compiled with seed ${seed}`, source: doc.source });
+  }
   let samples: ComfyLink = [
     builder.add('KSampler', {
       model,

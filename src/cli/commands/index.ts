@@ -6,10 +6,11 @@ import { registerRules } from './rules.js';
 import { registerInit } from './init.js';
 import { registerLoras } from './loras.js';
 import { registerLsp } from './lsp.js';
+import { registerCompile } from './compile.js';
 import { registerExplain } from './explain.js';
 
 /**
  * Every command of the CLI, in the order `sdprompt --help` lists them. Each command module exports
  * one `registerX(program, context)` function; add it here.
  */
-export const commands: Array<(program: Command, context: CliContext) => void> = [registerLint, registerRules, registerInit, registerTokens, registerLoras, registerLsp, registerExplain];
+export const commands: Array<(program: Command, context: CliContext) => void> = [registerLint, registerRules, registerInit, registerTokens, registerLoras, registerLsp, registerExplain, registerCompile];

@@ -1,0 +1,113 @@
+/**
+ * `sdprompt compile FILE --target T`: prints what each prompt of FILE becomes for an engine
+ * (docs/compile.md). With --json, one JSON document per prompt on one line (JSON Lines when the
+ * file has several); otherwise indented JSON, one block per prompt. Diagnostics go to stderr.
+ */
+import type { Command } from 'commander';
+import { CliError, EXIT_OK, EXIT_PROBLEMS, readAll, type CliContext } from '../context.js';
+
+interface CompileFlags {
+  target: string;
+  json?: boolean;
+  prompt?: string;
+  baseModel?: string;
+  seed?: string;
+  loraDir?: string[];
+  inlineImages?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerCompile(program: Command, context: CliContext): void {
+  program
+    .command('compile')
+    .description('Compile a prompt file for an engine: ir, a1111, forge, sdnext, comfyui, sdcpp, sdcpp-cli, compel (docs/compile.md)')
+    .argument('<file>', 'prompt file, or - for standard input')
+    .requiredOption('-t, --target <target>', 'ir | a1111 | forge | sdnext | comfyui | sdcpp | sdcpp-cli | compel')
+    .option('--json', 'one JSON document per prompt per line (JSON Lines)')
+    .option('-p, --prompt <name>', 'compile only the prompt with this @prompt name (or 1-based index)')
+    .option('--base-model <model>', 'sd1 or sdxl (sdxl uses CLIPTextEncodeSDXL for comfyui)')
+    .option('--seed <n>', 'seed used where the file says -1 (random)')
+    .option('--lora-dir <dir>', 'LoRA folder to resolve file names from (repeatable)', collect)
+    .action(async (file: string, flags: CompileFlags) => {
+      context.exitCode = await runCompile(file, flags, context);
+    });
+}
+
+export function formatDiagnosticLine(file: string, d: { severity: string; code: string; message: string; range: { start: { line: number; column: number } } }): string {
+  return `${file}:${d.range.start.line + 1}:${d.range.start.column + 1}: ${d.severity} ${d.message} [${d.code}]\n`;
+}
+
+/** Builds a name → relative LoRA path resolver from --lora-dir folders (helper D's library). */
+export async function loraResolver(dirs: string[] | undefined, context: CliContext): Promise<((name: string) => { file: string } | undefined) | undefined> {
+  if (!dirs || dirs.length === 0) return undefined;
+  const { createLibrary } = await import('../../library/index.js');
+  const library = createLibrary({ baseDir: context.cwd, env: context.env, loraDirs: dirs, cacheDir: false });
+  await library.scan();
+  return (name) => {
+    const entry = library.resolveLora(name);
+    return entry ? { file: entry.relativePath } : undefined;
+  };
+}
+
+async function runCompile(file: string, flags: CompileFlags, context: CliContext): Promise<number> {
+  const { TARGET_NAMES } = await import('../../compile/target.js');
+  const target = flags.target as (typeof TARGET_NAMES)[number];
+  if (!TARGET_NAMES.includes(target)) throw new CliError(`unknown target "${flags.target}"; use one of ${TARGET_NAMES.join(', ')}`);
+  if (flags.baseModel !== undefined && flags.baseModel !== 'sd1' && flags.baseModel !== 'sdxl') throw new CliError(`--base-model must be sd1 or sdxl, not "${flags.baseModel}"`);
+  let seed: number | undefined;
+  if (flags.seed !== undefined) {
+    seed = Number(flags.seed);
+    if (!Number.isInteger(seed) || seed < 0) throw new CliError(`--seed must be a whole number ≥ 0, not "${flags.seed}"`);
+  }
+  const { readFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const fullPath = file === '-' ? undefined : path.resolve(context.cwd, file);
+  let text: string;
+  if (fullPath === undefined) text = await readAll(context.stdin);
+  else {
+    try {
+      text = readFileSync(fullPath, 'utf8');
+    } catch (error) {
+      throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    }
+  }
+  const { compileSource } = await import('../../compile/source.js');
+  const resolveLora = await loraResolver(flags.loraDir, context);
+  const compiled = compileSource(text, {
+    target,
+    ...(fullPath ? { path: fullPath } : {}),
+    readFile: (p) => {
+      try {
+        return readFileSync(p, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    ...(flags.baseModel ? { baseModel: flags.baseModel as 'sd1' | 'sdxl' } : {}),
+    ...(seed !== undefined ? { randomSeed: () => seed! } : {}),
+    ...(resolveLora ? { resolveLora } : {}),
+  });
+  const name = file === '-' ? '<stdin>' : file;
+  let prompts = compiled.prompts;
+  if (flags.prompt !== undefined) {
+    prompts = prompts.filter((p) => p.name === flags.prompt || String(p.index + 1) === flags.prompt);
+    if (prompts.length === 0) {
+      const names = compiled.prompts.map((p) => p.name ?? String(p.index + 1));
+      throw new CliError(`${name} has no prompt "${flags.prompt}"; it has ${names.join(', ')}`);
+    }
+  }
+  const diagnostics = [...compiled.diagnostics, ...prompts.flatMap((p) => p.diagnostics)];
+  for (const d of diagnostics) if (d.severity !== 'hint') context.stderr.write(formatDiagnosticLine(d.file ?? name, d));
+  const syntaxErrors = compiled.diagnostics.some((d) => d.severity === 'error');
+  if (syntaxErrors) {
+    context.stderr.write(`${name}: not compiled: fix the errors above first\n`);
+    return EXIT_PROBLEMS;
+  }
+  let out = '';
+  for (const prompt of prompts) {
+    out += flags.json ? JSON.stringify(prompt.payload) + '\n' : (prompts.length > 1 ? `# ${prompt.name ?? prompt.index + 1}\n` : '') + JSON.stringify(prompt.payload, null, 2) + '\n';
+  }
+  context.stdout.write(out);
+  return diagnostics.some((d) => d.severity === 'error') ? EXIT_PROBLEMS : EXIT_OK;
+}
