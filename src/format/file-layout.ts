@@ -9,7 +9,7 @@
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { CommentNode, ParamBlockNode, PromptFile, PromptText } from '../grammar/ast.js';
 import { LineIndex } from '../grammar/line-index.js';
-import { printPromptText } from './prompt-text.js';
+import { printPromptLines } from './prompt-text.js';
 
 export type ItemKind =
   /** `# …` on its own line. */
@@ -66,9 +66,11 @@ function textItem(
   firstLinePrefix = '',
 ): LayoutItem | undefined {
   if (prompt.text.trim() === '' && firstLinePrefix === '') return undefined;
-  const printed = printPromptText(prompt).split('\n');
+  const { lines: printed, blank } = printPromptLines(prompt);
   const documentLines = textLineStarts(prompt, lines);
   const out: string[] = [];
+  /** Whether each line of `out` is a droppable blank line. */
+  const outBlank: boolean[] = [];
   for (let k = 0; k < printed.length; k++) {
     if (k > 0) {
       for (let line = documentLines[k - 1]! + 1; line < documentLines[k]!; line++) {
@@ -76,15 +78,23 @@ function textItem(
         if (!comment) continue;
         used.add(line);
         out.push(printComment(comment));
+        outBlank.push(false);
       }
     }
     let text = printed[k]!;
     // `Negative prompt:` with nothing after it: no trailing space.
     if (k === 0 && firstLinePrefix !== '') text = text === '' ? firstLinePrefix.trimEnd() : `${firstLinePrefix}${text}`;
-    if (text === '' && (out.length === 0 || out[out.length - 1] === '')) continue;
+    const droppable = blank[k]! && text === '';
+    // Never two blank lines in a row, none at the start.
+    if (droppable && (out.length === 0 || out[out.length - 1] === '')) continue;
     out.push(text);
+    outBlank.push(droppable);
   }
-  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  // None at the end either.
+  while (outBlank.length > 0 && outBlank[outBlank.length - 1]) {
+    out.pop();
+    outBlank.pop();
+  }
   return { kind: 'text', startLine: documentLines[0]!, endLine: documentLines[documentLines.length - 1]!, lines: out };
 }
 

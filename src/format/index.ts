@@ -50,8 +50,23 @@ function withLineEnding(text: string, eol: string): string {
   return eol === '\n' ? text : text.replace(/\n/g, eol);
 }
 
+function parseSafely(text: string): ReturnType<typeof parse> | FormatFailure {
+  try {
+    return parse(text);
+  } catch (error) {
+    // parse() promises never to throw; if it does, the file is left alone, never half-printed.
+    const message = error instanceof Error ? error.message : String(error);
+    const start = { offset: 0, line: 0, column: 0 };
+    return {
+      error: [{ code: 'format/parser-failure', severity: 'error', message: `The parser failed (${message}); the file is left unchanged.`, range: { start, end: start } }],
+    };
+  }
+}
+
 function layoutOf(text: string): FileLayout | FormatFailure {
-  const { ast, diagnostics } = parse(text);
+  const parsed = parseSafely(text);
+  if ('error' in parsed) return parsed;
+  const { ast, diagnostics } = parsed;
   const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
   if (errors.length > 0) return { error: errors };
   const layout = layoutFile(text, ast);
@@ -114,4 +129,4 @@ export function formatRange(text: string, start: number, end: number, options: F
 }
 
 export { printPromptText } from './prompt-text.js';
-export { canonicalScheduleStep, canonicalWeight } from './numbers.js';
+export { canonicalWeight } from './numbers.js';

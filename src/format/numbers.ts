@@ -1,13 +1,10 @@
 /**
- * Canonical spelling of the numbers a prompt writes: emphasis weights `(x:w)`, AND weights
- * `… :w AND …` and schedule steps `[a:b:when]`.
+ * Canonical spelling of the weights a prompt writes: emphasis weights `(x:w)` and AND weights
+ * `… :w AND …`. (Schedule steps `[a:b:when]` are printed as written: see prompt-text.ts.)
  *
  * A number is only ever respelled when A1111 reads the new spelling as exactly the same value:
  *  - weights go through Python's float() (modules/prompt_parser.py parse_prompt_attention and
- *    re_weight), so `1.20`, `01.2` and `+1.2` all mean 1.2 and print as `1.2`;
- *  - a schedule step is an integer step when it has no `.` and a fraction of the steps when it has
- *    one (prompt_parser.py get_learned_conditioning_prompt_schedules: `if "." in s`), so the dot is
- *    kept or left out exactly as written: `.5` → `0.5`, `5.` → `5.0`, `05` → `5`.
+ *    re_weight), so `1.20`, `01.2` and `+1.2` all mean 1.2 and print as `1.2`, `.5` as `0.5`.
  * Anything unusual (NaN like `1..2`, exponents, -0) keeps its raw spelling.
  */
 
@@ -29,18 +26,4 @@ export function canonicalWeight(raw: string, value: number): string {
   if (text === undefined) return raw;
   if (Number(text) !== value) return raw;
   return text;
-}
-
-/**
- * The canonical spelling of a schedule step `when`. The result has a `.` exactly when `raw` has
- * one, so an integer step stays a step and a fraction stays a fraction.
- */
-export function canonicalScheduleStep(raw: string, value: number): string {
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(raw)) return raw;
-  const text = plainDecimal(value);
-  if (text === undefined || Number(text) !== value) return raw;
-  const hasDot = raw.includes('.');
-  if (hasDot) return text.includes('.') ? text : `${text}.0`;
-  // Without a dot the value is an integer already (digits only, maybe signed).
-  return text.includes('.') ? raw : text;
 }

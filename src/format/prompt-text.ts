@@ -12,12 +12,14 @@
  *  - whitespace is removed (inside brackets, before a comma, at the ends) or a space is added
  *    (after a comma) only where CLIP would not join the characters on both sides (clip-pieces.ts),
  *    looking through brackets and extra-network tags, which A1111 strips or turns into weights.
- * Numbers are respelled by numbers.ts; extra-network tags, wildcards and `${fragment}` references
- * are printed as written, because A1111 passes network arguments on as raw strings.
+ * Weights are respelled by numbers.ts; schedule steps, extra-network tags, wildcards and
+ * `${fragment}` references are printed as written (A1111 passes network arguments on as raw
+ * strings, and a schedule that lark rejects is plain text).
  */
-import type { PromptNode, PromptText } from '../grammar/ast.js';
+import type { EmphasisNode, PromptNode, PromptText, ScheduleNode } from '../grammar/ast.js';
+import { textIndexOf } from '../grammar/source-map.js';
 import { firstClass, lastClass, mayJoin, type EdgeClass } from './clip-pieces.js';
-import { canonicalScheduleStep, canonicalWeight } from './numbers.js';
+import { canonicalWeight } from './numbers.js';
 
 interface LiteralPiece {
   kind: 'literal';
@@ -71,8 +73,16 @@ function hasRecovery(nodes: readonly PromptNode[]): boolean {
 
 const WHITESPACE_RUN = /[ \t\r\n]+/g;
 
+/** The prompt text the tree was read from, for the few pieces printed as written. */
+interface PromptSource {
+  text: string;
+  sourceMap: number[];
+}
+
 class PieceWriter {
   readonly pieces: Piece[] = [];
+
+  constructor(readonly source: PromptSource) {}
 
   literal(text: string, options: Partial<LiteralPiece> = {}): void {
     this.pieces.push({
@@ -116,6 +126,50 @@ class PieceWriter {
   }
 }
 
+/**
+ * The `:when]` of a schedule exactly as written. Whether A1111 applies the schedule at all is
+ * decided by its lark grammar for the whole prompt (a stray `|` elsewhere, or a `[` that lark
+ * reads as a literal, and the brackets are plain text), so neither the number nor the
+ * whitespace around it is touched: in plain text they would be visible.
+ */
+function scheduleTail(source: PromptSource, node: ScheduleNode): string {
+  const { text, sourceMap } = source;
+  const whenStart = textIndexOf(sourceMap, node.when.range.start.offset);
+  const end = textIndexOf(sourceMap, node.range.end.offset);
+  let colon = whenStart - 1;
+  while (colon > 0 && text[colon] !== ':') colon--;
+  const tail = text.slice(colon, end);
+  // The tree and the text always agree here; the fallback only guards against a future change.
+  return tail.startsWith(':') && tail.endsWith(']') ? tail : `:${node.when.raw}]`;
+}
+
+/** The closing `)`, `]` or `:w)` of an emphasis exactly as written. */
+function emphasisTail(source: PromptSource, node: EmphasisNode): string {
+  const end = textIndexOf(source.sourceMap, node.range.end.offset);
+  if (!node.weight) return source.text.slice(end - 1, end);
+  let colon = textIndexOf(source.sourceMap, node.weight.range.start.offset) - 1;
+  while (colon > 0 && source.text[colon] !== ':') colon--;
+  return source.text.slice(colon, end);
+}
+
+/** True when an AND keyword sits anywhere inside these nodes. */
+function containsAnd(nodes: readonly PromptNode[]): boolean {
+  return nodes.some((node) => {
+    switch (node.kind) {
+      case 'and':
+        return true;
+      case 'emphasis':
+        return containsAnd(node.body);
+      case 'schedule':
+        return (node.from !== undefined && containsAnd(node.from)) || containsAnd(node.to);
+      case 'alternation':
+        return node.options.some(containsAnd);
+      default:
+        return false;
+    }
+  });
+}
+
 function writeNodes(writer: PieceWriter, nodes: readonly PromptNode[]): void {
   for (const node of nodes) writeNode(writer, node);
 }
@@ -129,6 +183,14 @@ function writeNode(writer: PieceWriter, node: PromptNode): void {
       writer.literal(',', { comma: true, closer: true });
       return;
     case 'emphasis': {
+      if (containsAnd(node.body)) {
+        // A1111 splits on AND before it looks at brackets (prompt_parser.py
+        // get_multicond_prompt_list), so these brackets are plain text in two different parts.
+        writer.literal(node.bracket === 'round' ? '(' : '[');
+        writeNodes(writer, node.body);
+        if (node.closed) writer.literal(emphasisTail(writer.source, node));
+        return;
+      }
       writer.structural(node.bracket === 'round' ? '(' : '[', { opener: true });
       writeNodes(writer, node.body);
       if (node.weight) {
@@ -146,7 +208,7 @@ function writeNode(writer: PieceWriter, node: PromptNode): void {
         writer.opaque(':');
       }
       writeNodes(writer, node.to);
-      writer.opaque(`:${canonicalScheduleStep(node.when.raw, node.when.value)}]`);
+      writer.opaque(scheduleTail(writer.source, node));
       return;
     case 'alternation':
       writer.opaque('[');
@@ -214,14 +276,17 @@ function isLiteral(piece: Piece | undefined): piece is LiteralPiece {
   return piece !== undefined && piece.kind === 'literal';
 }
 
-/** Adds the (empty) whitespace runs where the style wants a space: after every comma. */
+/**
+ * Adds the (empty) whitespace runs where the style wants a space: after every comma, except right
+ * before a closing bracket (where the style wants none).
+ */
 function addWantedSpaces(pieces: Piece[]): Piece[] {
   const result: Piece[] = [];
   for (let i = 0; i < pieces.length; i++) {
     const piece = pieces[i]!;
     result.push(piece);
     const next = pieces[i + 1];
-    if (isLiteral(piece) && piece.comma && isLiteral(next)) result.push({ kind: 'space', raw: '' });
+    if (isLiteral(piece) && piece.comma && isLiteral(next) && !(next.closer && !next.comma)) result.push({ kind: 'space', raw: '' });
   }
   return result;
 }
@@ -262,26 +327,53 @@ function decideWhitespace(pieces: Piece[]): void {
 }
 
 /**
- * The canonical text of a prompt text, with the same number of lines as `prompt.text` (so that
- * comment lines can be put back by line). Returns `prompt.text` unchanged when error recovery
- * touched the tree: such text is left as written.
+ * `\<lora:…>`: A1111 strips the tag first (modules/extra_networks.py), so the backslash then
+ * escapes whatever follows the tag, which the tree cannot show. Such text is left as written.
  */
-export function printPromptText(prompt: PromptText): string {
-  if (hasRecovery(prompt.body)) return prompt.text;
-  const writer = new PieceWriter();
+const ESCAPED_NETWORK = /\\<[\p{L}\p{N}_]+:[^>]+>/u;
+
+/** A printed prompt text, line by line. */
+export interface PrintedPromptText {
+  /** As many lines as `prompt.text` has, so that comment lines can be put back by line. */
+  lines: string[];
+  /**
+   * `blank[k]`: line k is empty and lies inside whitespace, so it may be dropped. An empty line
+   * inside an extra-network tag (`<lora:…` may span lines) is not blank: it is part of the tag.
+   */
+  blank: boolean[];
+}
+
+/**
+ * The canonical text of a prompt text. When error recovery touched the tree, the text is left
+ * exactly as written.
+ */
+export function printPromptLines(prompt: PromptText): PrintedPromptText {
+  if (hasRecovery(prompt.body) || ESCAPED_NETWORK.test(prompt.text)) {
+    // As written; only empty lines at the very start or end (whitespace of the whole text) may go.
+    const lines = prompt.text.split('\n');
+    const first = lines.findIndex((line) => line !== '');
+    const last = lines.findLastIndex((line) => line !== '');
+    return { lines, blank: lines.map((line, k) => line === '' && (first === -1 || k < first || k > last)) };
+  }
+  const writer = new PieceWriter(prompt);
   writeNodes(writer, prompt.body);
   const pieces = addWantedSpaces(writer.pieces);
   decideWhitespace(pieces);
-  let out = '';
-  for (const piece of pieces) out += piece.kind === 'space' ? piece.out : piece.text;
-  return out;
+  const lines: string[] = [''];
+  // Whether the line break before each line is whitespace (not inside a tag); line 0 has none.
+  const breakIsSpace: boolean[] = [true];
+  for (const piece of pieces) {
+    const parts = (piece.kind === 'space' ? piece.out! : piece.text).split('\n');
+    lines[lines.length - 1] += parts[0]!;
+    for (let i = 1; i < parts.length; i++) {
+      lines.push(parts[i]!);
+      breakIsSpace.push(piece.kind === 'space');
+    }
+  }
+  return { lines, blank: lines.map((line, k) => line === '' && breakIsSpace[k]!) };
 }
 
-/** Exposed for tests: prints a list of prompt nodes as `printPromptText` does. */
-export function printPromptNodes(nodes: readonly PromptNode[]): string {
-  const writer = new PieceWriter();
-  writeNodes(writer, nodes);
-  const pieces = addWantedSpaces(writer.pieces);
-  decideWhitespace(pieces);
-  return pieces.map((piece) => (piece.kind === 'space' ? piece.out : piece.text)).join('');
+/** The canonical text of a prompt text (lines joined with "\n"). */
+export function printPromptText(prompt: PromptText): string {
+  return printPromptLines(prompt).lines.join('\n');
 }
