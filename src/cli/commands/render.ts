@@ -1,0 +1,191 @@
+/**
+ * `sdprompt render FILE… --engine URL`: compiles each prompt for the engine at URL, renders it,
+ * and writes the images (docs/engines.md "Render"). Progress is one updating line on a TTY and
+ * plain lines elsewhere; Ctrl-C interrupts the job on the engine, then stops.
+ */
+import type { Command } from 'commander';
+import { CliError, EXIT_OK, EXIT_PROBLEMS, type CliContext } from '../context.js';
+import { formatDiagnosticLine, loraResolver } from './compile.js';
+
+interface RenderFlags {
+  engine?: string;
+  engineType?: string;
+  out: string;
+  dryRun?: boolean;
+  seeds?: string;
+  sweep?: string;
+  prompt?: string;
+  auth?: string;
+  loraDir?: string[];
+  sheet: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerRender(program: Command, context: CliContext): void {
+  program
+    .command('render')
+    .description('Render prompt files on a running engine (A1111, Forge, SD.Next, ComfyUI, sd-server); see docs/engines.md')
+    .argument('<files...>', 'prompt files')
+    .option('-e, --engine <url>', 'engine address, e.g. http://127.0.0.1:8188 (or SDPROMPT_ENGINE)')
+    .option('--engine-type <type>', 'a1111 | forge | sdnext | comfyui | sdcpp (default: detected)')
+    .option('-o, --out <dir>', 'output folder', 'renders')
+    .option('--dry-run', 'print the request bodies instead of sending them')
+    .option('--seeds <list>', 'comma-separated seeds, one image per seed')
+    .option('--sweep <spec>', 'vary a value: "lora:NAME=0.2..1.0/0.2", "cfg=4..8/1", "steps=20,30"')
+    .option('-p, --prompt <name>', 'render only this @prompt (name or 1-based index)')
+    .option('--auth <user:password>', 'HTTP Basic auth (A1111 --api-auth)')
+    .option('--lora-dir <dir>', 'LoRA folder to resolve file names from (repeatable)', collect)
+    .option('--no-sheet', 'do not write a contact sheet')
+    .action(async (files: string[], flags: RenderFlags) => {
+      context.exitCode = await runRenderCommand(files, flags, context);
+    });
+}
+
+function parseSeeds(text: string): number[] {
+  const seeds = text.split(',').map((part) => part.trim());
+  if (seeds.some((seed) => !/^\d+$/.test(seed))) throw new CliError(`--seeds takes whole numbers separated by commas, e.g. 1,2,3 (got "${text}")`);
+  return seeds.map(Number);
+}
+
+async function runRenderCommand(files: string[], flags: RenderFlags, context: CliContext): Promise<number> {
+  const path = await import('node:path');
+  const { readFileSync } = await import('node:fs');
+  const { RENDER_ENGINE_KINDS, createRenderEngine, detectEngine } = await import('../../render/engines.js');
+  const { compileSource } = await import('../../compile/source.js');
+  const { parseSweep, SweepError } = await import('../../render/sweep.js');
+  const { planRender, runRender } = await import('../../render/render.js');
+  const { EngineError } = await import('../../engines/http.js');
+
+  const url = flags.engine ?? context.env.SDPROMPT_ENGINE;
+  let kind = flags.engineType as (typeof RENDER_ENGINE_KINDS)[number] | undefined;
+  if (kind !== undefined && !RENDER_ENGINE_KINDS.includes(kind)) throw new CliError(`--engine-type must be one of ${RENDER_ENGINE_KINDS.join(', ')}`);
+  if (!url && !(flags.dryRun && kind)) throw new CliError('no engine: pass --engine URL (or set SDPROMPT_ENGINE); --dry-run works with --engine-type alone');
+  const seeds = flags.seeds !== undefined ? parseSeeds(flags.seeds) : undefined;
+  let sweep;
+  try {
+    sweep = flags.sweep !== undefined ? parseSweep(flags.sweep) : undefined;
+  } catch (error) {
+    if (error instanceof SweepError) throw new CliError(error.message);
+    throw error;
+  }
+  const connection = { url: url ?? 'http://127.0.0.1', ...(flags.auth ? { auth: flags.auth } : {}) };
+  if (!kind) {
+    try {
+      kind = await detectEngine(connection);
+    } catch (error) {
+      if (error instanceof EngineError) throw new CliError(error.message);
+      throw error;
+    }
+  }
+  const engine = createRenderEngine(kind, connection);
+  const resolveLora = await loraResolver(flags.loraDir, context);
+
+  const sources = [];
+  let problems = false;
+  for (const file of files) {
+    const full = path.resolve(context.cwd, file);
+    let text: string;
+    try {
+      text = readFileSync(full, 'utf8');
+    } catch {
+      throw new CliError(`cannot read ${file}`);
+    }
+    const compiled = compileSource(text, {
+      target: 'ir',
+      path: full,
+      readFile: (p) => {
+        try {
+          return readFileSync(p, 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+      ...(resolveLora ? { resolveLora } : {}),
+    });
+    const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
+    for (const d of errors) context.stderr.write(formatDiagnosticLine(d.file ?? file, d));
+    if (errors.length > 0) {
+      context.stderr.write(`${file}: skipped: fix the errors above first\n`);
+      problems = true;
+      continue;
+    }
+    let docs = compiled.prompts.map((p) => p.ir);
+    if (flags.prompt !== undefined) docs = docs.filter((d) => d.name === flags.prompt || String(d.index + 1) === flags.prompt);
+    // Lossy steps for this engine, once per prompt, before anything is sent.
+    for (const doc of docs) {
+      const { compileIr, notesToDiagnostics } = await import('../../compile/compile.js');
+      const { LineIndex } = await import('../../compile/positions.js');
+      const notes = compileIr(doc, kind === 'forge' || kind === 'sdnext' || kind === 'a1111' ? kind : kind === 'comfyui' ? 'comfyui' : 'sdcpp', { randomSeed: () => 0 }).notes.filter(
+        (n) => n.code !== 'engine/random-seed',
+      );
+      for (const d of notesToDiagnostics(notes, new LineIndex(text))) if (d.severity !== 'info') context.stderr.write(formatDiagnosticLine(file, d));
+    }
+    sources.push({ file: full, text, docs });
+  }
+
+  const outDir = path.resolve(context.cwd, flags.out);
+  let jobs;
+  try {
+    jobs = planRender(sources, { outDir, ...(seeds ? { seeds } : {}), ...(sweep ? { sweep } : {}) });
+  } catch (error) {
+    if (error instanceof SweepError) throw new CliError(error.message);
+    throw error;
+  }
+  if (flags.dryRun) {
+    for (const job of jobs) {
+      context.stdout.write(JSON.stringify({ engine: kind, outputs: job.outputs.map((o) => path.relative(context.cwd, o)), payload: engine.compile(job.doc).payload }) + '\n');
+    }
+    return problems ? EXIT_PROBLEMS : EXIT_OK;
+  }
+
+  const tty = Boolean(context.stderr.isTTY);
+  const controller = new AbortController();
+  const onSigint = () => {
+    context.stderr.write('\ninterrupting: asking the engine to stop…\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  const started = new Map<unknown, number>();
+  let failed = 0;
+  try {
+    const summary = await runRender(jobs, engine, {
+      outDir,
+      signal: controller.signal,
+      contactSheet: flags.sheet !== false,
+      onEvent: (event) => {
+        const label = 'job' in event ? [event.job.promptLabel, `seed ${event.job.seed}`, ...Object.entries(event.job.sweep).map(([k, v]) => `${k}=${v}`)].join(' ') : '';
+        switch (event.type) {
+          case 'skip':
+            context.stderr.write(`skip ${label}: ${path.relative(context.cwd, event.job.outputs[0]!)} exists\n`);
+            break;
+          case 'start':
+            started.set(event.job, Date.now());
+            context.stderr.write(tty ? `\r\x1b[K[${event.index}/${event.total}] ${label}` : `rendering [${event.index}/${event.total}] ${label}\n`);
+            break;
+          case 'progress':
+            if (tty && event.progress.steps > 0) {
+              const elapsed = (Date.now() - (started.get(event.job) ?? Date.now())) / 1000;
+              const eta = event.progress.etaSeconds ?? (event.progress.step > 0 ? (elapsed / event.progress.step) * (event.progress.steps - event.progress.step) : undefined);
+              context.stderr.write(`\r\x1b[K${label}: step ${event.progress.step}/${event.progress.steps}${eta !== undefined ? `, ETA ${Math.ceil(eta)} s` : ''}`);
+            }
+            break;
+          case 'written':
+            context.stderr.write(`${tty ? '\r\x1b[K' : ''}wrote ${path.relative(context.cwd, event.file)}\n`);
+            break;
+          case 'failed':
+            failed++;
+            context.stderr.write(`${tty ? '\r\x1b[K' : ''}failed ${label}: ${event.error.message}\n`);
+            break;
+          case 'sheet':
+            context.stderr.write(`contact sheet ${path.relative(context.cwd, event.file)}\n`);
+            break;
+        }
+      },
+    });
+    context.stderr.write(`${summary.written.length} written, ${summary.skipped} skipped, ${summary.failed} failed\n`);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  return problems || failed > 0 || controller.signal.aborted ? EXIT_PROBLEMS : EXIT_OK;
+}

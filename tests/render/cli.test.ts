@@ -1,0 +1,74 @@
+import http from 'node:http';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { listen } from '../engines/servers/common.js';
+import { startComfyServer, type ComfyServer } from '../engines/servers/comfyui-server.js';
+
+async function run(argv: string[], cwd: string) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const code = await main(['node', 'sdprompt', ...argv], { stdout, stderr, stdin: new PassThrough(), env: {}, cwd });
+  return { code, out, err };
+}
+
+let server: ComfyServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const FILE = '@params\ncheckpoint: sd15.safetensors\nsteps: 3\n\n@prompt plan\na floor plan <lora:JL_sectionplan:0.5>\n';
+
+describe('sdprompt render', () => {
+  it('renders a sweep grid on ComfyUI with plain progress lines, then skips it on a re-run', async () => {
+    server = await startComfyServer();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sdprompt-render-cli-'));
+    await writeFile(path.join(dir, 'plan.sdprompt'), FILE);
+    const args = ['render', 'plan.sdprompt', '--engine', server.url, '--out', 'out', '--seeds', '1,2', '--sweep', 'lora:JL_sectionplan=0.5..1.0/0.5'];
+    const first = await run(args, dir);
+    expect(first.code).toBe(0);
+    expect(first.err).toContain('rendering [1/4] plan seed 1 JL_sectionplan=0.5');
+    expect(first.err).toContain('4 written, 0 skipped, 0 failed');
+    expect((await readdir(path.join(dir, 'out'))).sort()).toEqual([
+      'plan-plan-s1-JL_sectionplan=0.5-01.png',
+      'plan-plan-s1-JL_sectionplan=1-01.png',
+      'plan-plan-s2-JL_sectionplan=0.5-01.png',
+      'plan-plan-s2-JL_sectionplan=1-01.png',
+      'plan-plan-sheet.png',
+    ]);
+    const strengths = server.prompts.map((p) => Object.values(p.prompt).find((n) => n.class_type === 'LoraLoader')!.inputs.strength_model);
+    expect(strengths).toEqual([0.5, 0.5, 1, 1]);
+    const again = await run(args, dir);
+    expect(again.err).toContain('0 written, 4 skipped, 0 failed');
+    expect(server.prompts).toHaveLength(4);
+  });
+
+  it('--dry-run prints the bodies without an engine; a sweep of an unused LoRA is a clear error', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sdprompt-dry-'));
+    await writeFile(path.join(dir, 'plan.sdprompt'), FILE);
+    const dry = await run(['render', 'plan.sdprompt', '--engine-type', 'a1111', '--dry-run', '--seeds', '4'], dir);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.out)).toMatchObject({ engine: 'a1111', outputs: ['renders/plan-plan-s4-01.png'], payload: { route: 'txt2img', body: { seed: 4 } } });
+    const bad = await run(['render', 'plan.sdprompt', '--engine-type', 'a1111', '--dry-run', '--sweep', 'lora:other=0.1,0.2'], dir);
+    expect(bad).toMatchObject({ code: 2, err: 'sdprompt: the prompt "plan" uses no LoRA "other" (it uses JL_sectionplan); add <lora:other:1> to sweep it\n' });
+  });
+
+  it('an unreachable engine is one line, exit 2', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sdprompt-down-'));
+    await writeFile(path.join(dir, 'plan.sdprompt'), FILE);
+    const probe = http.createServer();
+    const url = await listen(probe);
+    await new Promise((r) => probe.close(r));
+    const result = await run(['render', 'plan.sdprompt', '--engine', url], dir);
+    expect(result.code).toBe(2);
+    expect(result.err).toBe(`sdprompt: cannot connect to an engine at ${url} (connection refused) after 2 attempts; is it running with its API enabled?\n`);
+  });
+});
