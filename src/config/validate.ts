@@ -15,14 +15,16 @@ const FOREIGN_CODE_PREFIXES = ['syntax/', 'params/', 'include/', 'fragment/', 'e
 /** A validator for one rule set; create it once per run (compiling the schema costs a few ms). */
 export class ConfigValidator {
   private readonly validateFunction: ValidateFunction;
+  private readonly ajv: import('ajv').default;
+  private readonly optionValidators = new Map<string, ValidateFunction>();
   private readonly ruleIds: string[];
 
   constructor(private readonly rules: readonly Rule[]) {
     // ajv is CommonJS; createRequire keeps its default export usable from ESM and from bundles.
     const require = createRequire(import.meta.url);
     const AjvClass = require('ajv').default as typeof import('ajv').default;
-    const ajv = new AjvClass({ allErrors: true, strict: false });
-    this.validateFunction = ajv.compile(buildConfigSchema(rules));
+    this.ajv = new AjvClass({ allErrors: true, strict: false, verbose: true });
+    this.validateFunction = this.ajv.compile(buildConfigSchema(rules, false));
     this.ruleIds = rules.map((rule) => rule.meta.id);
   }
 
@@ -45,11 +47,28 @@ export class ConfigValidator {
 
   private checkRuleIds(rules: Record<string, unknown> | undefined, where: string, problems: string[]): void {
     if (!rules) return;
-    for (const id of Object.keys(rules)) {
-      if (this.ruleIds.includes(id)) continue;
+    for (const [id, entry] of Object.entries(rules)) {
+      if (this.ruleIds.includes(id)) {
+        if (Array.isArray(entry) && entry.length > 1) this.checkOptions(id, entry[1], `${where}.${id}[1]`, problems);
+        continue;
+      }
       if (FOREIGN_CODE_PREFIXES.some((prefix) => id.startsWith(prefix)) && /^[a-z0-9-]+\/[a-z0-9-]+$/.test(id)) continue;
       const near = closestName(id, this.ruleIds);
       problems.push(`${where}: unknown rule "${id}"${near ? ` (did you mean "${near}"?)` : ''}; run "sdprompt rules" for the list`);
+    }
+  }
+
+
+  private checkOptions(id: string, options: unknown, where: string, problems: string[]): void {
+    let validate = this.optionValidators.get(id);
+    if (!validate) {
+      const schema = this.rules.find((rule) => rule.meta.id === id)?.meta.schema ?? { type: 'object', additionalProperties: false, properties: {} };
+      validate = this.ajv.compile(schema);
+      this.optionValidators.set(id, validate);
+    }
+    if (validate(options)) return;
+    for (const message of describeErrors(validate.errors ?? [])) {
+      problems.push(message.startsWith('(top level)') ? message.replace('(top level)', where) : `${where}.${message}`);
     }
   }
 }
@@ -74,7 +93,10 @@ function describeErrors(errors: ErrorObject[]): string[] {
     list.push(error);
     byPath.set(error.instancePath, list);
   }
+  const pointers = [...byPath.keys()];
   for (const [pointer, list] of byPath) {
+    // An anyOf parent fails whenever a branch fails deeper down: the deeper message is the useful one.
+    if (pointers.some((other) => other !== pointer && other.startsWith(`${pointer}/`))) continue;
     const where = pointerToPath(pointer);
     const specific = list.filter((error) => error.keyword !== 'anyOf');
     for (const error of specific.length > 0 ? specific : list) {

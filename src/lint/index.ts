@@ -5,3 +5,4 @@ export { builtinRules, ruleMap, presetNames, presetSeverity, type PresetName } f
 export { runRules, collectPromptTexts, LineIndex, toDiagnosticSeverity, type RunOptions, type RunResult, type RuleConfig } from './runner.js';
 export { UNUSED_DIRECTIVE_CODE, UNKNOWN_RULE_IN_DIRECTIVE_CODE } from './directives.js';
 export type * from './types.js';
+export { exampleLibrary } from './example-library.js';

@@ -28,7 +28,11 @@ export function closestName(name: string, candidates: readonly string[]): string
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
-    const distance = editDistance(name, candidate, limit);
+    // A key that is a longer or shorter spelling of another (`maximum` for `max`) counts as close.
+    const lower = name.toLowerCase();
+    const other = candidate.toLowerCase();
+    const prefix = Math.min(lower.length, other.length) >= 3 && (lower.startsWith(other) || other.startsWith(lower));
+    const distance = prefix ? 1 : editDistance(name, candidate, limit);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

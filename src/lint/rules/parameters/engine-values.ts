@@ -58,7 +58,7 @@ export const engineValues: Rule = {
       valid: [{ code: '@params\nengine: comfyui\nsampler: DPM++ 2M\nsteps: 30\n@prompt\na house' }],
       invalid: [
         { code: '@params\nengine: comfyui\nsampler: Restart\n@prompt\na house', errors: 1 },
-        { code: '@params\nengine: comfyui\ncfg: 150\n@prompt\na house', errors: 1 },
+        { code: '@params\nengine: sdcpp\nsize: 4104x512\n@prompt\na house', errors: 1 },
       ],
     },
   },

@@ -23,15 +23,28 @@ export const unknownEmbedding: Rule = {
     const library = context.library!;
     if (!library.indexesEmbeddings) return;
     for (const site of context.promptTexts()) {
+      // The parser may split text at ':'; join each run of unescaped text nodes with its offsets.
+      const runs: Array<{ text: string; offsets: number[] }> = [];
+      let current: { text: string; offsets: number[] } | undefined;
       for (const { node } of walk(site.node.body)) {
-        if (node.kind !== 'text') continue;
-        // Offsets within `raw` equal offsets within `value` only without escapes; skip escaped text.
-        if (node.raw !== node.value) continue;
-        for (const match of node.value.matchAll(EMBEDDING_REFERENCE)) {
+        if (node.kind === 'text' && node.raw === node.value) {
+          current ??= { text: '', offsets: [] };
+          for (let index = 0; index < node.value.length; index++) current.offsets.push(node.range.start.offset + index);
+          current.text += node.value;
+        } else if (current) {
+          runs.push(current);
+          current = undefined;
+        }
+      }
+      if (current) runs.push(current);
+      for (const run of runs) {
+        for (const match of run.text.matchAll(EMBEDDING_REFERENCE)) {
           const name = match[1]!.replace(/\.(pt|safetensors|bin)$/i, '');
           if (library.hasEmbedding(name)) continue;
-          const start = node.range.start.offset + match.index! + match[0].indexOf('embedding:');
-          const end = start + 'embedding:'.length + match[1]!.length;
+          const first = match.index! + match[0].indexOf('embedding:');
+          const last = first + 'embedding:'.length + match[1]!.length - 1;
+          const start = run.offsets[first]!;
+          const end = run.offsets[last]! + 1;
           context.report({
             range: { start: context.positionAt(start), end: context.positionAt(end) },
             message: `No embedding '${name}' in the library: ComfyUI drops the reference. Check the name.`,
