@@ -6,3 +6,4 @@ export { runRules, collectPromptTexts, LineIndex, toDiagnosticSeverity, type Run
 export { UNUSED_DIRECTIVE_CODE, UNKNOWN_RULE_IN_DIRECTIVE_CODE } from './directives.js';
 export type * from './types.js';
 export { exampleLibrary } from './example-library.js';
+export { ruleDoc, rulesIndex } from './rule-docs.js';
