@@ -6,43 +6,61 @@
  * Windows-1252 / Latin-1).
  */
 import { FTFY_ENTITY, ftfyEntity } from './htmlEntities.js';
+import { windows1252Char } from './windows1252.js';
 import { joinMapped, normalizeMapped, replaceMapped, sliceMapped, type MappedText } from './mappedText.js';
 
 /** Nothing in the default fixers can touch text without these (ASCII letters, digits, punctuation, space, \t, \n). */
 const MAY_NEED_FIXING = /[&\x00-\x08\x0b-\x1f\x7f-\uffff]/;
 
-const windows1252 = new TextDecoder('windows-1252');
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The sloppy-windows-1252 reading of bytes 0x80..0xFF (undefined bytes read as the C1 control). */
-const SLOPPY_1252: string[] = Array.from({ length: 128 }, (_, i) => windows1252.decode(new Uint8Array([0x80 + i])));
+const SLOPPY_1252: string[] = Array.from({ length: 128 }, (_, i) => windows1252Char(0x80 + i));
 const BYTE_OF_SLOPPY_CHAR = new Map<string, number>(SLOPPY_1252.map((char, i) => [char, 0x80 + i]));
 
 function escapeClass(chars: string[]): string {
   return chars.map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
 }
 
-const CONTINUATION = `[${escapeClass(SLOPPY_1252.slice(0, 64))}]`;
-/** A run of UTF-8 multi-byte sequences whose bytes were read as Windows-1252 (`cafÃ©`). */
-const UTF8_AS_1252 = new RegExp(
-  `(?:[\\u00c2-\\u00df]${CONTINUATION}|[\\u00e0-\\u00ef]${CONTINUATION}{2}|[\\u00f0-\\u00f4]${CONTINUATION}{3})+`,
-  'g',
-);
+/** Bytes 0x80..0xBF as sloppy-windows-1252 characters. */
+const CONTINUATION_CHARS = escapeClass(SLOPPY_1252.slice(0, 32)) + '\\u00a0-\\u00bf';
+const CONTINUATION = `[${CONTINUATION_CHARS}]`;
+const SEQUENCE = `[\\u00c2-\\u00df]${CONTINUATION}|[\\u00e0-\\u00ef]${CONTINUATION}{2}|[\\u00f0-\\u00f4]${CONTINUATION}{3}`;
+/** A run of UTF-8 multi-byte sequences whose bytes were read as Windows-1252 (`cafÃ©`), not right after another such byte. */
+const UTF8_AS_1252 = new RegExp(`(?<!${CONTINUATION})(?:${SEQUENCE})+`, 'g');
+/** Text that a single-byte sloppy-windows-1252 encoding can represent. */
+const SLOPPY_1252_TEXT = new RegExp(`^[\\x00-\\xff${escapeClass(SLOPPY_1252.slice(0, 32))}]*$`);
 
-/** ftfy fix_encoding, reduced: re-decode runs of UTF-8-read-as-Windows-1252 when they are valid UTF-8. */
+function sloppy1252Bytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    bytes[i] = code <= 0xff ? code : (BYTE_OF_SLOPPY_CHAR.get(text[i]!) ?? 0x1a);
+  }
+  return bytes;
+}
+
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * ftfy fix_encoding, reduced: when the whole segment re-encodes as Windows-1252/Latin-1 bytes that are
+ * valid UTF-8 (with at least one multi-byte sequence), decode it; otherwise re-decode the embedded runs
+ * of such sequences (decode_inconsistent_utf8). ftfy's "badness" heuristic and its other single-byte
+ * encodings are not reproduced (docs/tokenizer.md).
+ */
 function fixUtf8Mojibake(text: MappedText): MappedText {
-  return replaceMapped(text, UTF8_AS_1252, (match) => {
-    const bytes = new Uint8Array(match.length);
-    for (let i = 0; i < match.length; i++) {
-      const code = match.charCodeAt(i);
-      bytes[i] = code >= 0xa0 && code <= 0xff ? code : (BYTE_OF_SLOPPY_CHAR.get(match[i]!) ?? 0);
-    }
-    try {
-      return strictUtf8.decode(bytes);
-    } catch {
-      return match;
-    }
-  });
+  if (!/[\u00c2-\u00f4]/.test(text.text)) return text;
+  if (SLOPPY_1252_TEXT.test(text.text)) {
+    const whole = decodeUtf8(sloppy1252Bytes(text.text));
+    if (whole !== undefined && whole !== text.text) return replaceMapped(text, /[^]+/g, () => whole);
+  }
+  return replaceMapped(text, UTF8_AS_1252, (match) => decodeUtf8(sloppy1252Bytes(match)) ?? match);
 }
 
 /** ftfy fixes.fix_c1_controls: C1 controls read as Windows-1252, as browsers do. */
@@ -76,7 +94,7 @@ function fixOnce(segment: MappedText, unescapeHtml: boolean): MappedText {
   let text = segment;
   if (unescapeHtml) text = replaceMapped(text, FTFY_ENTITY, ftfyEntity);
   text = fixUtf8Mojibake(text);
-  text = replaceMapped(text, C1_CONTROL, (char) => windows1252.decode(new Uint8Array([char.charCodeAt(0)])));
+  text = replaceMapped(text, C1_CONTROL, (char) => windows1252Char(char.charCodeAt(0)));
   text = replaceMapped(text, LIGATURE_CHARS, (char) => LIGATURES.get(char) ?? char);
   text = replaceMapped(text, WIDTH_CHARS, widthReplacement);
   text = replaceMapped(text, SINGLE_QUOTES, () => "'");

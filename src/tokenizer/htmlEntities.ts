@@ -8,19 +8,18 @@
  * Python sources.
  */
 import { decodeHTML, decodeHTMLStrict } from 'entities/decode';
+import { windows1252Char } from './windows1252.js';
 
 /** CPython html/__init__.py `_charref`. */
 const PYTHON_CHARREF = /&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)/g;
 /** ftfy chardata.py `HTML_ENTITY_RE`. */
 export const FTFY_ENTITY = /&#?[0-9A-Za-z]{1,24};/g;
 
-const windows1252 = new TextDecoder('windows-1252');
-
 /** CPython `_invalid_charrefs`: NUL, CR and the C1 range read as windows-1252, as browsers do. */
 function invalidCharref(code: number): string | undefined {
   if (code === 0x00) return '\ufffd';
   if (code === 0x0d) return '\r';
-  if (code >= 0x80 && code <= 0x9f) return windows1252.decode(new Uint8Array([code]));
+  if (code >= 0x80 && code <= 0x9f) return windows1252Char(code);
   return undefined;
 }
 
