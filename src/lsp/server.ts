@@ -98,6 +98,7 @@ export class SdpromptServer {
     });
     this.scheduler = new DiagnosticScheduler(
       {
+        ready: () => this.ready,
         currentVersion: (uri) => this.documents.get(uri)?.version,
         compute: (uri) => {
           const document = this.documents.get(uri);
@@ -136,7 +137,7 @@ export class SdpromptServer {
     });
 
     connection.languages.diagnostics.on(
-      guard.request('diagnostics', (params, token: CancellationToken) => {
+      this.documentRequest('diagnostics', (params, token: CancellationToken) => {
         const document = this.documents.get(params.textDocument.uri);
         if (!document) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
         if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'a newer edit arrived', { retriggerRequest: true });
@@ -150,7 +151,7 @@ export class SdpromptServer {
         };
       }),
     );
-    connection.onCompletion(guard.request('completion', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => complete(context, context.document.offsetAt(params.position)))));
+    connection.onCompletion(this.documentRequest('completion', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => complete(context, context.document.offsetAt(params.position)))));
     connection.onCompletionResolve(guard.request('completionResolve', (item) => {
       const data = item.data as CompletionData | undefined;
       if (data?.kind === 'lora') {
@@ -163,24 +164,35 @@ export class SdpromptServer {
       return item;
     }));
     connection.onHover(
-      guard.request('hover', async (params, token: CancellationToken) => {
+      this.documentRequest('hover', async (params, token: CancellationToken) => {
         await this.loadHashesAt(params.textDocument.uri, params.position);
         return this.withContext(params.textDocument.uri, token, (context) => hover(context, context.document.offsetAt(params.position)));
       }),
     );
-    connection.languages.inlayHint.on(guard.request('inlayHint', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => inlayHints(context, params.range))));
-    connection.languages.semanticTokens.on(guard.request('semanticTokens', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => semanticTokens(context)) ?? { data: [] }));
-    connection.languages.semanticTokens.onRange(guard.request('semanticTokensRange', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => semanticTokens(context, { start: context.document.offsetAt(params.range.start), end: context.document.offsetAt(params.range.end) })) ?? { data: [] }));
-    connection.onDocumentFormatting(guard.request('formatting', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => this.formatting(context)) ?? []));
-    connection.onDocumentRangeFormatting(guard.request('rangeFormatting', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => this.formatting(context, { start: context.document.offsetAt(params.range.start), end: context.document.offsetAt(params.range.end) })) ?? []));
-    connection.onDocumentSymbol(guard.request('documentSymbol', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, documentSymbols) ?? []));
-    connection.onDocumentLinks(guard.request('documentLinks', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, documentLinks) ?? []));
-    connection.onDefinition(guard.request('definition', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => definition(context, context.document.offsetAt(params.position))) ?? []));
-    connection.onCodeAction(guard.request('codeAction', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => codeActions(context, params)) ?? []));
+    connection.languages.inlayHint.on(this.documentRequest('inlayHint', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => inlayHints(context, params.range))));
+    connection.languages.semanticTokens.on(this.documentRequest('semanticTokens', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => semanticTokens(context)) ?? { data: [] }));
+    connection.languages.semanticTokens.onRange(this.documentRequest('semanticTokensRange', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => semanticTokens(context, { start: context.document.offsetAt(params.range.start), end: context.document.offsetAt(params.range.end) })) ?? { data: [] }));
+    connection.onDocumentFormatting(this.documentRequest('formatting', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => this.formatting(context)) ?? []));
+    connection.onDocumentRangeFormatting(this.documentRequest('rangeFormatting', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => this.formatting(context, { start: context.document.offsetAt(params.range.start), end: context.document.offsetAt(params.range.end) })) ?? []));
+    connection.onDocumentSymbol(this.documentRequest('documentSymbol', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, documentSymbols) ?? []));
+    connection.onDocumentLinks(this.documentRequest('documentLinks', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, documentLinks) ?? []));
+    connection.onDefinition(this.documentRequest('definition', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => definition(context, context.document.offsetAt(params.position))) ?? []));
+    connection.onCodeAction(this.documentRequest('codeAction', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => codeActions(context, params)) ?? []));
     connection.onRequest(LORAS_REQUEST, guard.request(LORAS_REQUEST, async () => {
       await this.ready;
       return this.library.loras.map((lora): GalleryLora => ({ ...lora, insertText: galleryInsertText(lora) }));
     }));
+  }
+
+  /**
+   * A request about a document waits until settings, library and tags are loaded (Langium's
+   * "required state"), so an early request never answers from an empty library.
+   */
+  private documentRequest<P, R>(where: string, handler: (params: P, token: CancellationToken) => R | Promise<R>) {
+    return this.containment.request(where, async (params: P, token: CancellationToken) => {
+      await this.ready;
+      return handler(params, token);
+    });
   }
 
   /** Bumped whenever settings, config or library change: pull diagnostics must then recompute. */
@@ -232,12 +244,19 @@ export class SdpromptServer {
     }
   }
 
-  /** Reads settings, then reloads library, tags and the engine catalog, and re-checks open documents. */
+  /**
+   * Reads settings, then reloads library, tags and the engine catalog, and re-checks open documents.
+   * Reloads run one after another, so an older reload never overwrites a newer one's library.
+   */
   async reload(pushed: unknown): Promise<void> {
-    const work = this.loadEverything(pushed);
-    this.ready = work.catch(() => undefined);
+    if (pushed !== undefined && pushed !== null) this.pushedSettings = pushed;
+    const work = this.ready.then(() => this.loadEverything(this.pushedSettings));
+    this.ready = work.catch((error) => this.containment.report('reload', error));
     await work;
   }
+
+  /** Settings a client pushed with didChangeConfiguration (clients without workspace/configuration). */
+  private pushedSettings: unknown;
 
   private async loadEverything(pushed: unknown): Promise<void> {
     const raw = await this.fetchSettings(pushed);

@@ -44,6 +44,8 @@ function isRuleId(code: string): boolean {
 }
 
 export interface PushTarget {
+  /** Resolves when the workspace (settings, library) is loaded; runs wait for it. */
+  ready(): Promise<void>;
   /** The document's current version, or undefined once it is closed. */
   currentVersion(uri: string): number | undefined;
   /** Computes diagnostics for the current text; returns the version they belong to. */
@@ -85,9 +87,11 @@ export class DiagnosticScheduler {
     this.pending.clear();
   }
 
-  private run(uri: string): void {
+  private async run(uri: string): Promise<void> {
     this.pending.delete(uri);
     try {
+      await this.target.ready();
+      if (this.pending.has(uri)) return; // a newer edit queued another run meanwhile
       const result = this.target.compute(uri);
       if (!result) return;
       if (this.target.currentVersion(uri) !== result.version) return; // stale: a newer run is queued
