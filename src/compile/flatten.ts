@@ -33,6 +33,14 @@ export function resolveToSingleStep(prompt: IrPrompt, engine: string, fallback: 
     });
   }
   const part = prompt.parts[0]!;
+  if (prompt.parts.length === 1 && part.weight !== 1) {
+    notes.push({
+      code: 'engine/and-weight',
+      severity: 'warning',
+      message: `${engine} has no composable diffusion: the prompt's weight :${part.weight} is dropped (raise the CFG scale instead)`,
+      source,
+    });
+  }
   const step = dominantStep(part.schedule);
   if (part.schedule.length > 1) {
     notes.push({

@@ -131,7 +131,7 @@ function encodePrompt(context: EncodeContext, prompt: IrPrompt, label: string): 
       code: 'engine/and-semantics',
       severity: 'warning',
       message:
-        'AND becomes ConditioningCombine: ComfyUI averages the parts weighted by strength, where A1111 adds them (composable diffusion); the balance between parts and the effective CFG differ',
+        'AND becomes ConditioningSetAreaStrength + ConditioningCombine: ComfyUI averages the parts by strength where A1111 adds them (composable diffusion), so the CFG scale is multiplied by the sum of the AND weights to compensate; CFG variants (cfg_pp, rescale) still differ',
       source,
     });
   }
@@ -201,6 +201,22 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
   if (p.vae !== undefined) vae = [builder.add('VAELoader', { vae_name: p.vae }), 0];
 
   const context: EncodeContext = { builder, clip, doc, options, notes };
+  // A1111 composable diffusion: uncond + cfg·Σ wᵢ(condᵢ − uncond). ComfyUI averages conds by
+  // strength (comfy/samplers.py calc_cond_batch: out_cond /= out_count), so strength wᵢ and a CFG of
+  // cfg·Σwᵢ give the same sum. A single part with a weight (`a cat :1.5`) is the same formula.
+  const andWeight = doc.positive.parts.reduce((sum, part) => sum + part.weight, 0);
+  const cfg = andWeight > 0 ? Math.round(p.cfg * andWeight * 10000) / 10000 : p.cfg;
+  if (doc.positive.parts.length === 1 && andWeight !== 1) {
+    notes.push({
+      code: 'engine/and-weight',
+      severity: andWeight > 0 ? 'info' : 'error',
+      message:
+        andWeight > 0
+          ? `the prompt's weight :${andWeight} (A1111 composable diffusion) becomes CFG ${cfg} (${p.cfg} × ${andWeight})`
+          : `the prompt's weight :${andWeight} cannot be expressed in ComfyUI (CFG cannot be ≤ 0)`,
+      source: firstSource(doc.positive, doc.source),
+    });
+  }
   let positive = encodePrompt(context, doc.positive, 'Positive');
   let negative = encodePrompt(context, doc.negative, 'Negative');
 
@@ -275,7 +291,7 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
       model,
       seed,
       steps: p.steps,
-      cfg: p.cfg,
+      cfg,
       sampler_name: mapping.sampler,
       scheduler: mapping.scheduler,
       positive,
@@ -307,7 +323,7 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
         model,
         seed,
         steps: hires.steps > 0 ? hires.steps : p.steps,
-        cfg: p.cfg,
+        cfg,
         sampler_name: mapping.sampler,
         scheduler: mapping.scheduler,
         positive,

@@ -88,3 +88,46 @@ export function mapSamplerToComfy(sampler: string | undefined, scheduler: string
   }
   return { sampler: known.sampler, scheduler: mapped };
 }
+
+/** ComfyUI sampler_name → A1111 sampler label (the inverse of SAMPLERS). */
+const A1111_LABELS: Record<string, string> = {
+  euler_ancestral: 'Euler a',
+  euler: 'Euler',
+  lms: 'LMS',
+  heun: 'Heun',
+  dpm_2: 'DPM2',
+  dpm_2_ancestral: 'DPM2 a',
+  dpmpp_2m: 'DPM++ 2M',
+  dpmpp_sde: 'DPM++ SDE',
+  dpmpp_2s_ancestral: 'DPM++ 2S a',
+  dpmpp_2m_sde: 'DPM++ 2M SDE',
+  dpmpp_2m_sde_heun: 'DPM++ 2M SDE Heun',
+  dpmpp_3m_sde: 'DPM++ 3M SDE',
+  dpm_fast: 'DPM fast',
+  dpm_adaptive: 'DPM adaptive',
+  ddim: 'DDIM',
+  uni_pc: 'UniPC',
+  lcm: 'LCM',
+};
+
+/** ComfyUI scheduler → A1111 "Schedule type" label. */
+const SCHEDULE_LABELS: Record<string, string> = {
+  karras: 'Karras',
+  exponential: 'Exponential',
+  sgm_uniform: 'SGM Uniform',
+  kl_optimal: 'KL Optimal',
+  simple: 'Simple',
+  normal: 'Normal',
+  beta: 'Beta',
+  ddim_uniform: 'DDIM',
+};
+
+/** ComfyUI → A1111 names for `sdprompt import`; undefined where A1111 has no such sampler. */
+export function mapSamplerFromComfy(sampler: string, scheduler: string): { sampler?: string; scheduler?: string } {
+  const out: { sampler?: string; scheduler?: string } = {};
+  const label = A1111_LABELS[sampler.replace(/_gpu$/, '')];
+  if (label !== undefined) out.sampler = label;
+  const schedule = SCHEDULE_LABELS[scheduler];
+  if (schedule !== undefined) out.scheduler = schedule;
+  return out;
+}

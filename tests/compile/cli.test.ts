@@ -45,7 +45,7 @@ describe('sdprompt compile', () => {
     for (const line of lines) expect(validateComfyGraph(JSON.parse(line).prompt, info)).toMatchObject({ ok: true, node_errors: {} });
     const first = JSON.parse(lines[0]!).prompt;
     expect(Object.values(first).find((n: any) => n.class_type === 'CLIPTextEncode')).toMatchObject({ inputs: { text: 'a (cat:1.2), (dog:0.9091),' } });
-    expect(err).toMatch(/two\.sdprompt:10:\d+: warning AND becomes ConditioningCombine.*\[engine\/and-semantics\]/);
+    expect(err).toMatch(/two\.sdprompt:10:\d+: warning AND becomes ConditioningSetAreaStrength.*\[engine\/and-semantics\]/);
   });
 
   it('compiles a bare prompt from stdin with defaults, for every target', async () => {

@@ -118,6 +118,8 @@ describe('ComfyUI graph', () => {
       [0.25, 1],
     ]);
     expect(nodesOf(graph, 'ConditioningSetAreaStrength').map((node) => node.inputs.strength)).toEqual([1, 0.5]);
+    // A1111 adds the parts, ComfyUI averages them by strength: CFG × Σw restores the sum.
+    expect(nodesOf(graph, 'KSampler')[0]!.inputs.cfg).toBe(7 * 1.5);
     expect(notes.map((note) => note.code).sort()).toEqual(['engine/and-semantics', 'engine/no-checkpoint', 'engine/schedule-approximate']);
     expect(notes.find((note) => note.code === 'engine/and-semantics')!.source.start).toBe(0);
     expect(validateComfyGraph(graph, objectInfo).ok).toBe(true);
@@ -141,6 +143,14 @@ describe('ComfyUI graph', () => {
     expect(nodesOf(hires.payload.prompt, 'LatentUpscale')[0]!.inputs).toMatchObject({ width: 768, height: 768 });
     expect(hires.notes.map((n) => n.code)).toEqual(['engine/hires-upscaler']);
     expect(validateComfyGraph(hires.payload.prompt, withImages).ok).toBe(true);
+  });
+
+  it('a single weighted part (`a cat :1.5`) scales CFG', () => {
+    const model = promptModel({ text: 'a cat :1.5', parts: [{ weight: 1.5, steps: [{ step: 20, segments: [['a cat', 1]] }] }] }, undefined, { checkpoint: 'sd15.safetensors', cfg: 6 });
+    const { payload, notes } = toComfyGraph(lowerPromptModel(model, 0));
+    expect(nodesOf(payload.prompt, 'KSampler')[0]!.inputs.cfg).toBe(9);
+    expect(nodesOf(payload.prompt, 'ConditioningSetAreaStrength')).toHaveLength(0);
+    expect(notes.map((n) => [n.code, n.severity])).toEqual([['engine/and-weight', 'info']]);
   });
 
   it('maps A1111 samplers and schedulers', () => {
