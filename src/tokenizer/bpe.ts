@@ -2,7 +2,8 @@
  * Byte-pair encoding of one pre-tokenized piece (openai/CLIP clip/simple_tokenizer.py `bpe`): the piece's
  * UTF-8 bytes become byte-level symbols, `</w>` is attached to the last one, and the lowest-ranked adjacent
  * pair is merged (every occurrence, left to right) until no ranked pair is left. Everything runs on token
- * ids, and results are kept in a bounded least-recently-used cache (simple_tokenizer's is unbounded).
+ * ids, and results are kept in a bounded, approximately least-recently-used cache (simple_tokenizer's is
+ * unbounded).
  */
 import { END_OF_TEXT, START_OF_TEXT, type ClipVocabulary } from './vocabulary.js';
 
@@ -10,28 +11,34 @@ const DEFAULT_CACHE_SIZE = 10_000;
 const utf8 = new TextEncoder();
 
 export class BytePairEncoder {
-  private readonly cache = new Map<string, readonly number[]>();
+  /**
+   * A two-generation cache, bounded at `cacheSize` entries: hits in the older generation move to the
+   * current one, and when the current one fills up it becomes the older one. This approximates LRU
+   * without reordering a Map on every hit.
+   */
+  private current = new Map<string, readonly number[]>();
+  private previous = new Map<string, readonly number[]>();
 
   constructor(
     readonly vocabulary: ClipVocabulary,
     private readonly cacheSize: number = DEFAULT_CACHE_SIZE,
   ) {}
 
+  /** Pieces currently cached (never more than the cache size). */
+  get cachedPieces(): number {
+    return this.current.size + this.previous.size;
+  }
+
   /** Token ids of one piece (a match of the pre-tokenizer regex). */
   encodePiece(piece: string): readonly number[] {
-    const cached = this.cache.get(piece);
-    if (cached !== undefined) {
-      // Refresh its place in the insertion order, which is the LRU order.
-      this.cache.delete(piece);
-      this.cache.set(piece, cached);
-      return cached;
+    let ids = this.current.get(piece);
+    if (ids !== undefined) return ids;
+    ids = this.previous.get(piece) ?? this.merge(piece);
+    if (this.current.size >= this.cacheSize / 2) {
+      this.previous = this.current;
+      this.current = new Map();
     }
-    const ids = this.merge(piece);
-    if (this.cache.size >= this.cacheSize) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
-    this.cache.set(piece, ids);
+    this.current.set(piece, ids);
     return ids;
   }
 

@@ -20,9 +20,12 @@ const PYTHON_WHITESPACE_RUN = /(?:[^\S\ufeff]|\u0085)+/g;
 const PYTHON_CHARREF = /&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)/g;
 const SPECIAL_TOKEN = /<\|startoftext\|>|<\|endoftext\|>/g;
 
+/** Whitespace that `re.sub(r'\s+', ' ', …)` would change: a run of two, or anything but a plain space. */
+const NEEDS_COLLAPSE = /[^\S ]|\u0085| {2}/;
+
 /** `re.sub(r'\s+', ' ', text).strip()` */
 function whitespaceClean(input: MappedText): MappedText {
-  const collapsed = replaceMapped(input, PYTHON_WHITESPACE_RUN, () => ' ');
+  const collapsed = NEEDS_COLLAPSE.test(input.text) ? replaceMapped(input, PYTHON_WHITESPACE_RUN, () => ' ') : input;
   let start = 0;
   let end = collapsed.text.length;
   while (start < end && collapsed.text.charCodeAt(start) === 0x20) start++;
