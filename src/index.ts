@@ -29,3 +29,34 @@ export type * from './semantics/model.js';
 export type { Conditioner } from './semantics/conditioning.js';
 
 export type { Diagnostic, Fix, Severity, TextEdit } from './core/diagnostic.js';
+
+export {
+  ClipTokenizer,
+  FRONT_ENDS,
+  PromptTokenCounter,
+  TokenEstimate,
+  VocabularyError,
+  chunkA1111,
+  chunkComfy,
+  countA1111,
+  discoverVocabulary,
+  loadVocabulary,
+  missingVocabularyMessage,
+  targetTokenCount,
+  vocabularyFromGzip,
+  vocabularyFromHuggingFace,
+  type A1111TokenCount,
+  type A1111Chunking,
+  type ChunkSpan,
+  type ChunkToken,
+  type ClipVocabulary,
+  type ComfyChunking,
+  type DiscoveryOptions,
+  type DiscoveryResult,
+  type EncodedText,
+  type FrontEnd,
+  type PromptChunk,
+  type TokenSource,
+  type VocabularyLocation,
+} from './tokenizer/index.js';
+export { comfyTokenWeights, comfyWeightedSegments, type ComfyWeightedText } from './semantics/comfyui.js';
