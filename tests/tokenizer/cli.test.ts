@@ -60,6 +60,17 @@ describe('sdprompt tokens --ids --jsonl', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('takes the vocabulary from sdprompt.config.json (tokenizer.vocab)', async () => {
+    writeFileSync(path.join(emptyHome, 'sdprompt.config.json'), JSON.stringify({ root: true, tokenizer: { vocab: sharedGzip } }));
+    try {
+      const result = await run(['tokens', '--ids', '--jsonl'], '{"text":"a photo of a cat"}\n', {});
+      expect(result.stderr).toBe('');
+      expect(jsonLines(result.stdout)).toEqual([{ ids: [320, 1125, 539, 320, 2368] }]);
+    } finally {
+      rmSync(path.join(emptyHome, 'sdprompt.config.json'));
+    }
+  });
+
   it('rejects an unknown front-end and a missing --vocab path', async () => {
     expect((await run(['tokens', '--ids', '--front-end', 'bert', '--jsonl'])).stderr).toMatch(/--front-end must be one of/);
     const missing = await run(['tokens', '--ids', '--jsonl', '--vocab', 'nowhere.gz'], '{"text":"a"}\n');

@@ -84,11 +84,13 @@ async function runTokens(file: string | undefined, options: TokensOptions, conte
   const backtrack = integer(options.backtrack, '--backtrack', 0, 74);
   if (options.jsonl && file !== undefined) throw new CliError('--jsonl reads standard input: give no file with it');
 
+  const configured = await configuredPaths(file, context);
+  const explicitPath = options.vocab ?? (context.env[api.VOCABULARY_ENV] || configured.vocab);
   let discovery: ReturnType<typeof api.discoverVocabulary>;
   try {
     discovery = api.discoverVocabulary({
-      explicitPath: options.vocab,
-      comfyuiRoots: options.comfyuiRoot,
+      explicitPath,
+      comfyuiRoots: [...(options.comfyuiRoot ?? []), ...(configured.comfyuiRoot ? [configured.comfyuiRoot] : [])],
       env: context.env,
       cwd: context.cwd,
     });
@@ -158,6 +160,18 @@ async function runTokens(file: string | undefined, options: TokensOptions, conte
     context.stdout.write(renderChunks(name, prompt, 'A1111', count.count, count.target, count.first.chunks, count.approximate));
   }
   return 0;
+}
+
+/** `tokenizer.vocab` and `library.comfyuiRoot` from sdprompt.config.json (docs/configuration.md). */
+async function configuredPaths(file: string | undefined, context: CliContext): Promise<{ vocab?: string; comfyuiRoot?: string }> {
+  const { ConfigLoader } = await import('../../config/index.js');
+  const target = file !== undefined && file !== '-' ? path.resolve(context.cwd, file) : path.join(context.cwd, 'stdin.sdprompt');
+  try {
+    const resolved = new ConfigLoader().forFile(target);
+    return { vocab: resolved.tokenizer.vocab, comfyuiRoot: resolved.library.comfyuiRoot };
+  } catch (error) {
+    throw new CliError(`configuration: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function field(input: unknown, key: string): string {
