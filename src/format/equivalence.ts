@@ -4,7 +4,8 @@
  *  - they parse to the same form, with the same prompt and fragment names, includes, comments and
  *    parameter entries (key and value as read);
  *  - every prompt text (positive, negative, fragment body, file-level negative) conditions A1111
- *    the same way (`sameConditioning`).
+ *    the same way (`sameConditioning`), and so does every prompt after its `${fragment}`
+ *    references are expanded (src/semantics/analyze.ts; includes are not read).
  *
  * Two prompt texts condition A1111 the same way when conditionA1111 gives, for the same step counts:
  * the same extra-network calls (type and raw arguments), the same schedule fallback and error state,
@@ -17,6 +18,7 @@
  */
 import type { PromptFile, PromptText } from '../grammar/ast.js';
 import { parse } from '../grammar/parse.js';
+import { analyze } from '../semantics/analyze.js';
 import { conditionA1111 } from '../semantics/a1111/index.js';
 import type { A1111Conditioning, AttentionSegment, ScheduleOptions } from '../semantics/model.js';
 import { clipPieces } from './clip-pieces.js';
@@ -131,10 +133,34 @@ function facts(file: PromptFile): FileFacts {
   };
 }
 
+/** Compares the prompts of two files after fragment expansion, where expansion changed anything. */
+function sameExpandedPrompts(before: PromptFile, after: PromptFile, schedules: readonly ScheduleOptions[]): Equivalence {
+  // Conditioning is compared below under `schedules`; the model's own is not needed.
+  const condition = (): A1111Conditioning => ({ networks: [], subprompts: [], ambiguities: [], scheduleFallback: false });
+  const a = analyze(before, { condition }).prompts;
+  const b = analyze(after, { condition }).prompts;
+  if (a.length !== b.length) return differ('number of prompts differs after expansion');
+  for (let i = 0; i < a.length; i++) {
+    const pairs: Array<[string, string | undefined, string | undefined, boolean]> = [
+      ['positive', a[i]!.positive.text, b[i]!.positive.text, a[i]!.positive.text !== a[i]!.positive.node.text],
+      ['negative', a[i]!.negative?.text, b[i]!.negative?.text, a[i]!.negative?.text !== a[i]!.negative?.node.text],
+    ];
+    for (const [label, textA, textB, expanded] of pairs) {
+      if ((textA === undefined) !== (textB === undefined)) return differ(`prompt ${i} ${label}: presence differs`);
+      if (textA === undefined || textB === undefined || !expanded) continue;
+      const result = sameConditioning(textA, textB, schedules);
+      if (!result.same) return differ(`prompt ${i} ${label} after fragment expansion: ${result.reason}`);
+    }
+  }
+  return SAME;
+}
+
 /** Compares two prompt files (see the module comment). */
 export function sameFileMeaning(before: string, after: string, schedules = COMPARED_SCHEDULES): Equivalence {
-  const a = facts(parse(before).ast);
-  const b = facts(parse(after).ast);
+  const astA = parse(before).ast;
+  const astB = parse(after).ast;
+  const a = facts(astA);
+  const b = facts(astB);
   if (a.form !== b.form) return differ(`form ${a.form} / ${b.form}`);
   if (a.names !== b.names) return differ(`names ${a.names} / ${b.names}`);
   if (a.params !== b.params) return differ(`parameters\n${a.params}\n/\n${b.params}`);
@@ -144,5 +170,5 @@ export function sameFileMeaning(before: string, after: string, schedules = COMPA
     const result = sameConditioning(textA.text, b.texts[i]![1].text, schedules);
     if (!result.same) return differ(`${label}: ${result.reason}`);
   }
-  return SAME;
+  return astA.fragments.length > 0 ? sameExpandedPrompts(astA, astB, schedules) : SAME;
 }

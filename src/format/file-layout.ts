@@ -9,7 +9,7 @@
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { CommentNode, ParamBlockNode, PromptFile, PromptText } from '../grammar/ast.js';
 import { LineIndex } from '../grammar/line-index.js';
-import { printPromptLines } from './prompt-text.js';
+import { printPromptLines, type PrintContext } from './prompt-text.js';
 
 export type ItemKind =
   /** `# …` on its own line. */
@@ -64,9 +64,10 @@ function textItem(
   commentsByLine: Map<number, CommentNode>,
   used: Set<number>,
   firstLinePrefix = '',
+  context: PrintContext = {},
 ): LayoutItem | undefined {
   if (prompt.text.trim() === '' && firstLinePrefix === '') return undefined;
-  const { lines: printed, blank } = printPromptLines(prompt);
+  const { lines: printed, blank } = printPromptLines(prompt, context);
   const documentLines = textLineStarts(prompt, lines);
   const out: string[] = [];
   /** Whether each line of `out` is a droppable blank line. */
@@ -171,7 +172,7 @@ export function layoutFile(source: string, file: PromptFile): FileLayout | { err
   for (const fragment of file.fragments) {
     const line = fragment.range.start.line;
     items.push({ kind: 'unit-header', startLine: line, endLine: line, lines: [`@fragment ${fragment.name}`] });
-    push(textItem(fragment.text, lines, commentsByLine, usedComments));
+    push(textItem(fragment.text, lines, commentsByLine, usedComments, '', { fragmentBody: true }));
   }
   for (const prompt of file.prompts) {
     const line = prompt.range.start.line;

@@ -50,25 +50,68 @@ interface WhitespacePiece {
 
 type Piece = LiteralPiece | WhitespacePiece;
 
-/** True when a node or one of its children was rebuilt by error recovery. */
-function hasRecovery(nodes: readonly PromptNode[]): boolean {
+/**
+ * True when A1111's reading of these nodes hinges on lark's tie-breaking, so that even whitespace
+ * next to a bracket can change it: a node rebuilt by error recovery, an unclosed bracket, a stray
+ * closer, or brackets that A1111's schedule grammar cannot take as a group (`[a:b:c:d]`,
+ * `(a:b:c)`), which lark then reads as literal characters in more than one way
+ * (src/semantics/a1111/scheduleGrammar.ts). Such prompt texts are left as written; the linter
+ * reports all of these.
+ */
+function isFragile(nodes: readonly PromptNode[]): boolean {
   for (const node of nodes) {
     if (node.recovered) return true;
     switch (node.kind) {
-      case 'emphasis':
-        if (hasRecovery(node.body)) return true;
+      case 'error':
+        return true;
+      case 'emphasis': {
+        if (!node.closed) return true;
+        const colons = node.body.filter((child) => child.kind === 'text' && (child.raw === ':' || child.raw === '|')).length;
+        if (node.bracket === 'square' ? colons > 0 : colons > 0 && node.weight !== undefined) return true;
+        if (node.bracket === 'round' && colons > 1) return true;
+        if (isFragile(node.body)) return true;
         break;
+      }
       case 'schedule':
-        if ((node.from && hasRecovery(node.from)) || hasRecovery(node.to) || node.when.recovered) return true;
+        if ((node.from && isFragile(node.from)) || isFragile(node.to) || node.when.recovered) return true;
         break;
       case 'alternation':
-        if (node.options.some(hasRecovery)) return true;
+        if (node.options.some(isFragile)) return true;
         break;
       default:
         break;
     }
   }
   return false;
+}
+
+/** Every node of a body, depth first. */
+function* allNodes(nodes: readonly PromptNode[]): Generator<PromptNode> {
+  for (const node of nodes) {
+    yield node;
+    if (node.kind === 'emphasis') yield* allNodes(node.body);
+    else if (node.kind === 'schedule') {
+      if (node.from) yield* allNodes(node.from);
+      yield* allNodes(node.to);
+    } else if (node.kind === 'alternation') for (const option of node.options) yield* allNodes(option);
+  }
+}
+
+/**
+ * Fragment expansion pastes text before A1111 looks for extra-network tags, so a tag can form
+ * across a `${name}`: `<lora:` in one text and `>` in another. The whitespace in between would
+ * then be part of the tag's arguments. Text where that can happen is left as written: a prompt
+ * with a `${reference}` and a loose `>`, and a fragment body with a loose `>` or an open `<type:`.
+ */
+function mayFormTagAcrossFragments(nodes: readonly PromptNode[], fragmentBody: boolean): boolean {
+  let reference = false;
+  let looseGreater = false;
+  for (const node of allNodes(nodes)) {
+    if (node.kind === 'fragment-ref') reference = true;
+    else if ((node.kind === 'text' || node.kind === 'error') && node.raw.includes('>')) looseGreater = true;
+    else if (node.kind === 'network' && !node.closed && fragmentBody) return true;
+  }
+  return looseGreater && (reference || fragmentBody);
 }
 
 const WHITESPACE_RUN = /[ \t\r\n]+/g;
@@ -250,7 +293,7 @@ function writeNode(writer: PieceWriter, node: PromptNode): void {
 }
 
 /** The class of the nearest visible character left of piece `index` (pieces decided so far). */
-function leftClass(pieces: readonly Piece[], index: number): EdgeClass {
+function leftClass(pieces: readonly Piece[], index: number, edge: EdgeClass): EdgeClass {
   for (let i = index - 1; i >= 0; i--) {
     const piece = pieces[i]!;
     if (piece.kind === 'space') {
@@ -259,17 +302,17 @@ function leftClass(pieces: readonly Piece[], index: number): EdgeClass {
     }
     if (!piece.transparent) return piece.last;
   }
-  return 'EDGE';
+  return edge;
 }
 
 /** The class of the nearest visible character right of piece `index`, assuming undecided runs go. */
-function rightClass(pieces: readonly Piece[], index: number): EdgeClass {
+function rightClass(pieces: readonly Piece[], index: number, edge: EdgeClass): EdgeClass {
   for (let i = index + 1; i < pieces.length; i++) {
     const piece = pieces[i]!;
     if (piece.kind === 'space') continue;
     if (!piece.transparent) return piece.first;
   }
-  return 'EDGE';
+  return edge;
 }
 
 function isLiteral(piece: Piece | undefined): piece is LiteralPiece {
@@ -291,7 +334,12 @@ function addWantedSpaces(pieces: Piece[]): Piece[] {
   return result;
 }
 
-function decideWhitespace(pieces: Piece[]): void {
+/**
+ * Decides every whitespace run. `edge` is what lies beyond the ends of the text: nothing for a
+ * prompt ('EDGE'), but unknown (null) for a fragment body, which is pasted between other text
+ * wherever `${name}` is written (src/semantics/fragments.ts), so its outer whitespace stays.
+ */
+function decideWhitespace(pieces: Piece[], edge: EdgeClass): void {
   const lastIndex = pieces.length - 1;
   pieces.forEach((piece, index) => {
     if (piece.kind !== 'space') return;
@@ -309,14 +357,14 @@ function decideWhitespace(pieces: Piece[]): void {
       return;
     }
     if (index === 0 || index === lastIndex) {
-      piece.out = '';
+      piece.out = edge === 'EDGE' || piece.raw === '' ? '' : ' ';
       return;
     }
     if ((isLiteral(before) && before.keyword) || (isLiteral(after) && after.keyword)) {
       piece.out = piece.raw === '' ? '' : ' ';
       return;
     }
-    const joins = mayJoin(leftClass(pieces, index), rightClass(pieces, index));
+    const joins = mayJoin(leftClass(pieces, index, edge), rightClass(pieces, index, edge));
     if (piece.raw === '') {
       piece.out = joins ? '' : ' ';
       return;
@@ -332,6 +380,11 @@ function decideWhitespace(pieces: Piece[]): void {
  */
 const ESCAPED_NETWORK = /\\<[\p{L}\p{N}_]+:[^>]+>/u;
 
+export interface PrintContext {
+  /** The text is the body of a `@fragment`: its ends touch whatever surrounds `${name}`. */
+  fragmentBody?: boolean;
+}
+
 /** A printed prompt text, line by line. */
 export interface PrintedPromptText {
   /** As many lines as `prompt.text` has, so that comment lines can be put back by line. */
@@ -344,11 +397,12 @@ export interface PrintedPromptText {
 }
 
 /**
- * The canonical text of a prompt text. When error recovery touched the tree, the text is left
- * exactly as written.
+ * The canonical text of a prompt text. Fragile text (see isFragile) is left exactly as written.
  */
-export function printPromptLines(prompt: PromptText): PrintedPromptText {
-  if (hasRecovery(prompt.body) || ESCAPED_NETWORK.test(prompt.text)) {
+export function printPromptLines(prompt: PromptText, context: PrintContext = {}): PrintedPromptText {
+  const asWritten =
+    isFragile(prompt.body) || ESCAPED_NETWORK.test(prompt.text) || mayFormTagAcrossFragments(prompt.body, context.fragmentBody === true);
+  if (asWritten) {
     // As written; only empty lines at the very start or end (whitespace of the whole text) may go.
     const lines = prompt.text.split('\n');
     const first = lines.findIndex((line) => line !== '');
@@ -358,7 +412,7 @@ export function printPromptLines(prompt: PromptText): PrintedPromptText {
   const writer = new PieceWriter(prompt);
   writeNodes(writer, prompt.body);
   const pieces = addWantedSpaces(writer.pieces);
-  decideWhitespace(pieces);
+  decideWhitespace(pieces, context.fragmentBody ? null : 'EDGE');
   const lines: string[] = [''];
   // Whether the line break before each line is whitespace (not inside a tag); line 0 has none.
   const breakIsSpace: boolean[] = [true];
@@ -374,6 +428,6 @@ export function printPromptLines(prompt: PromptText): PrintedPromptText {
 }
 
 /** The canonical text of a prompt text (lines joined with "\n"). */
-export function printPromptText(prompt: PromptText): string {
-  return printPromptLines(prompt).lines.join('\n');
+export function printPromptText(prompt: PromptText, context: PrintContext = {}): string {
+  return printPromptLines(prompt, context).lines.join('\n');
 }
