@@ -38,6 +38,44 @@ function floatToHalf(value: number): number {
   return sign | (exponent << 10) | mantissa;
 }
 
+/**
+ * Small random weights (|w| < 0.02) as F16 and F32, made once and sliced per tensor at a seed-dependent
+ * offset: generating thousands of files stays fast and every file still gets its own bytes.
+ */
+const POOL_ELEMENTS = 1 << 20;
+let pools: { f16: Buffer; f32: Buffer } | undefined;
+function weightPools(): { f16: Buffer; f32: Buffer } {
+  if (pools) return pools;
+  const random = randomSource(12345);
+  const f16 = Buffer.alloc(POOL_ELEMENTS * 2);
+  const f32 = Buffer.alloc(POOL_ELEMENTS * 4);
+  for (let i = 0; i < POOL_ELEMENTS; i++) {
+    const value = random() * 0.02;
+    f16.writeUInt16LE(floatToHalf(value), i * 2);
+    f32.writeFloatLE(value, i * 4);
+  }
+  return (pools = { f16, f32 });
+}
+
+function tensorData(tensor: TensorSpec, count: number, start: number): Buffer {
+  const width = tensor.dtype === 'F16' ? 2 : 4;
+  const data = Buffer.alloc(count * width);
+  if (tensor.value !== undefined) {
+    for (let i = 0; i < count; i++) {
+      if (width === 2) data.writeUInt16LE(floatToHalf(tensor.value), i * 2);
+      else data.writeFloatLE(tensor.value, i * 4);
+    }
+    return data;
+  }
+  const pool = width === 2 ? weightPools().f16 : weightPools().f32;
+  for (let filled = 0; filled < data.length;) {
+    const from = ((start + filled / width) % POOL_ELEMENTS) * width;
+    const copied = pool.copy(data, filled, from, Math.min(pool.length, from + data.length - filled));
+    filled += copied;
+  }
+  return data;
+}
+
 /** Encodes tensors (keys sorted, as safetensors writes them) and metadata into a .safetensors file. */
 export function buildSafetensors(tensors: TensorSpec[], metadata?: Record<string, string>, seed = 1): { bytes: Buffer; dataSha256: string } {
   const random = randomSource(seed);
@@ -48,13 +86,7 @@ export function buildSafetensors(tensors: TensorSpec[], metadata?: Record<string
   let offset = 0;
   for (const tensor of sorted) {
     const count = tensor.shape.reduce((product, d) => product * d, 1);
-    const width = tensor.dtype === 'F16' ? 2 : 4;
-    const data = Buffer.alloc(count * width);
-    for (let i = 0; i < count; i++) {
-      const value = tensor.value ?? random() * 0.02;
-      if (width === 2) data.writeUInt16LE(floatToHalf(value), i * 2);
-      else data.writeFloatLE(value, i * 4);
-    }
+    const data = tensorData(tensor, count, Math.floor((random() + 1) * POOL_ELEMENTS));
     header[tensor.name] = { dtype: tensor.dtype, shape: tensor.shape, data_offsets: [offset, offset + data.length] };
     chunks.push(data);
     offset += data.length;

@@ -2,7 +2,7 @@
  * Scans configured folders into inventory entries. Each file's facts come from the persistent
  * index while its size and mtime are unchanged; otherwise its header or text is read again.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { classifyCheckpointKeys, classifyEmbeddingKeys } from './classify.js';
@@ -10,7 +10,7 @@ import { fileDiagnostic } from './diagnostics.js';
 import type { FactKind, FactsCache } from './index-store.js';
 import { buildLoraEntry, isPickle, readLoraFacts, type LoraFileFacts } from './lora-entry.js';
 import type { FolderSource } from './options.js';
-import { readSafetensorsHeader } from './safetensors.js';
+import { readSafetensorsHeaderSync } from './safetensors.js';
 import {
   findDescription, findPreview, parseCivitaiInfo, parseUserMetadata, type CivitaiInfo, type SidecarResult, type UserMetadata,
 } from './sidecars.js';
@@ -30,7 +30,26 @@ export interface ScanContext {
 
 const SIDECAR_LIMIT = 4 * 1024 * 1024;
 const WILDCARD_LIMIT = 16 * 1024 * 1024;
-const PARALLEL_READS = 32;
+/** The scanner gives the event loop back this often, so a language server stays responsive during a scan. */
+const SLICE_MS = 8;
+
+/**
+ * Runs a synchronous `task` over `items` in order, yielding to the event loop every few ms.
+ * Files are read synchronously because a thread-pool round trip per stat or header read costs more
+ * than the read itself (bench/library.mjs).
+ */
+export async function mapCooperatively<T, R>(items: readonly T[], task: (item: T) => R): Promise<R[]> {
+  const results: R[] = [];
+  let sliceStart = performance.now();
+  for (const item of items) {
+    results.push(task(item));
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+  return results;
+}
 
 /** Runs `task` over `items` with at most `limit` in flight, keeping the result order. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
@@ -80,39 +99,31 @@ async function listFiles(source: FolderSource, context: ScanContext, extensions:
   return { files, diagnostics: walk.diagnostics };
 }
 
-async function statOrUndefined(file: string): Promise<{ size: number; mtimeMs: number } | undefined> {
-  try {
-    const info = await stat(file);
-    return { size: info.size, mtimeMs: info.mtimeMs };
-  } catch {
-    return undefined;
-  }
+function statOrUndefined(file: string): { size: number; mtimeMs: number } | undefined {
+  const info = statSync(file, { throwIfNoEntry: false });
+  return info && info.isFile() ? { size: info.size, mtimeMs: info.mtimeMs } : undefined;
 }
 
 /** Facts for `file` from the index, or computed by `read` and stored. */
-async function cachedFacts<T>(
-  context: ScanContext, kind: FactKind, file: string, info: { size: number; mtimeMs: number }, read: () => Promise<T>,
-): Promise<T> {
+function cachedFacts<T>(context: ScanContext, kind: FactKind, file: string, info: { size: number; mtimeMs: number }, read: () => T): T {
   const cached = context.cache.get<T>(kind, file, info.size, info.mtimeMs);
   if (cached !== undefined) {
     context.counts.cached++;
     return cached;
   }
   context.counts.read++;
-  const facts = await read();
+  const facts = read();
   context.cache.set(kind, file, info.size, info.mtimeMs, facts);
   return facts;
 }
 
-async function readSidecar<T>(
-  context: ScanContext, kind: FactKind, file: string, parse: (text: string) => SidecarResult<T>,
-): Promise<SidecarResult<T> | undefined> {
-  const info = await statOrUndefined(file);
+function readSidecar<T>(context: ScanContext, kind: FactKind, file: string, parse: (text: string) => SidecarResult<T>): SidecarResult<T> | undefined {
+  const info = statOrUndefined(file);
   if (!info) return undefined;
-  return cachedFacts(context, kind, file, info, async () => {
+  return cachedFacts(context, kind, file, info, () => {
     if (info.size > SIDECAR_LIMIT) return { ok: false, problem: `larger than ${SIDECAR_LIMIT} bytes` } as SidecarResult<T>;
     try {
-      return parse(await readFile(file, 'utf8'));
+      return parse(readFileSync(file, 'utf8'));
     } catch (error) {
       return { ok: false, problem: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})` } as SidecarResult<T>;
     }
@@ -121,24 +132,24 @@ async function readSidecar<T>(
 
 export async function scanLoraFolder(source: FolderSource, context: ScanContext): Promise<{ entries: LoraEntry[]; diagnostics: Diagnostic[] }> {
   const { files, diagnostics } = await listFiles(source, context, ['.safetensors', '.pt', '.ckpt']);
-  const entries = await mapLimit(files, PARALLEL_READS, async (found): Promise<LoraEntry | undefined> => {
-    const info = await statOrUndefined(found.absolute);
+  const entries = await mapCooperatively(files, (found): LoraEntry | undefined => {
+    const info = statOrUndefined(found.absolute);
     if (!info) return undefined; // removed while scanning
-    const facts = await cachedFacts<LoraFileFacts>(context, 'lora', found.absolute, info, () => readLoraFacts(found.absolute, info.size));
+    const facts = cachedFacts<LoraFileFacts>(context, 'lora', found.absolute, info, () => readLoraFacts(found.absolute, info.size));
     const entryDiagnostics: Diagnostic[] = [];
-    const sidecar = async <T>(suffix: string, kind: FactKind, parse: (text: string) => SidecarResult<T>): Promise<T | undefined> => {
+    const sidecar = <T>(suffix: string, kind: FactKind, parse: (text: string) => SidecarResult<T>): T | undefined => {
       const name = `${found.stem}${suffix}`;
       if (!found.listing.names.has(name)) return undefined;
       const file = path.join(found.listing.dir, name);
-      const result = await readSidecar(context, kind, file, parse);
+      const result = readSidecar(context, kind, file, parse);
       if (result && !result.ok) entryDiagnostics.push(fileDiagnostic('library/bad-sidecar', 'warning', `${name}: ${result.problem}; its fields are ignored`, file));
       return result?.ok ? result.value : undefined;
     };
-    const user = await sidecar<UserMetadata>('.json', 'user-metadata', parseUserMetadata);
-    const civitai = await sidecar<CivitaiInfo>('.civitai.info', 'civitai', parseCivitaiInfo);
+    const user = sidecar<UserMetadata>('.json', 'user-metadata', parseUserMetadata);
+    const civitai = sidecar<CivitaiInfo>('.civitai.info', 'civitai', parseCivitaiInfo);
     const descriptionName = findDescription(found.stem, found.listing.names);
     const descriptionText = descriptionName
-      ? await sidecar<string>(descriptionName.slice(found.stem.length), 'description', (text) => ({ ok: true, value: text }))
+      ? sidecar<string>(descriptionName.slice(found.stem.length), 'description', (text) => ({ ok: true, value: text }))
       : undefined;
     const previewName = findPreview(found.stem, found.listing.names);
     return buildLoraEntry({
@@ -168,12 +179,12 @@ interface ModelFileFacts {
 
 export async function scanEmbeddingFolder(source: FolderSource, context: ScanContext): Promise<{ entries: EmbeddingEntry[]; diagnostics: Diagnostic[] }> {
   const { files, diagnostics } = await listFiles(source, context, ['.safetensors', '.pt', '.bin']);
-  const entries = await mapLimit(files, PARALLEL_READS, async (found): Promise<EmbeddingEntry | undefined> => {
-    const info = await statOrUndefined(found.absolute);
+  const entries = await mapCooperatively(files, (found): EmbeddingEntry | undefined => {
+    const info = statOrUndefined(found.absolute);
     if (!info) return undefined;
-    const facts = await cachedFacts<ModelFileFacts>(context, 'embedding', found.absolute, info, async () => {
+    const facts = cachedFacts<ModelFileFacts>(context, 'embedding', found.absolute, info, (): ModelFileFacts => {
       if (isPickle(found.fileName)) return { baseModel: 'unknown' };
-      const result = await readSafetensorsHeader(found.absolute, info.size);
+      const result = readSafetensorsHeaderSync(found.absolute, info.size);
       if (!result.ok) return { baseModel: 'unknown', problem: result.problem };
       return classifyEmbeddingKeys(result.header.tensors);
     });
@@ -191,12 +202,12 @@ export async function scanEmbeddingFolder(source: FolderSource, context: ScanCon
 
 export async function scanCheckpointFolder(source: FolderSource, context: ScanContext): Promise<{ entries: CheckpointEntry[]; diagnostics: Diagnostic[] }> {
   const { files, diagnostics } = await listFiles(source, context, ['.safetensors', '.ckpt']);
-  const entries = await mapLimit(files, PARALLEL_READS, async (found): Promise<CheckpointEntry | undefined> => {
-    const info = await statOrUndefined(found.absolute);
+  const entries = await mapCooperatively(files, (found): CheckpointEntry | undefined => {
+    const info = statOrUndefined(found.absolute);
     if (!info) return undefined;
-    const facts = await cachedFacts<ModelFileFacts>(context, 'checkpoint', found.absolute, info, async () => {
+    const facts = cachedFacts<ModelFileFacts>(context, 'checkpoint', found.absolute, info, (): ModelFileFacts => {
       if (isPickle(found.fileName)) return { baseModel: 'unknown' };
-      const result = await readSafetensorsHeader(found.absolute, info.size);
+      const result = readSafetensorsHeaderSync(found.absolute, info.size);
       if (!result.ok) return { baseModel: 'unknown', problem: result.problem };
       return classifyCheckpointKeys(result.header.tensors);
     });
@@ -215,13 +226,13 @@ export async function scanCheckpointFolder(source: FolderSource, context: ScanCo
 export async function scanWildcardFolder(source: FolderSource, context: ScanContext): Promise<{ entries: WildcardEntry[]; diagnostics: Diagnostic[] }> {
   // dynamicprompts reads .txt, .yaml and .json (not .yml): wildcards/tree/build.py.
   const { files, diagnostics } = await listFiles(source, context, ['.txt', '.yaml', '.json']);
-  const perFile = await mapLimit(files, PARALLEL_READS, async (found): Promise<WildcardEntry[]> => {
-    const info = await statOrUndefined(found.absolute);
+  const perFile = await mapCooperatively(files, (found): WildcardEntry[] => {
+    const info = statOrUndefined(found.absolute);
     if (!info) return [];
-    const facts = await cachedFacts<WildcardFileFacts>(context, 'wildcard', found.absolute, info, async () => {
+    const facts = cachedFacts<WildcardFileFacts>(context, 'wildcard', found.absolute, info, (): WildcardFileFacts => {
       if (info.size > WILDCARD_LIMIT) return { wildcards: [], problem: `larger than ${WILDCARD_LIMIT} bytes` };
       try {
-        return parseWildcardFile(found.relativePath, await readFile(found.absolute, 'utf8'));
+        return parseWildcardFile(found.relativePath, readFileSync(found.absolute, 'utf8'));
       } catch (error) {
         return { wildcards: [], problem: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
       }

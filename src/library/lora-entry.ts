@@ -4,7 +4,7 @@
 import type { Diagnostic } from '../core/diagnostic.js';
 import { a1111Version, classifyLoraKeys, familyFromCivitai, familyFromMetadata, familyFromUserVersion } from './classify.js';
 import { fileDiagnostic } from './diagnostics.js';
-import { readSafetensorsHeader, readScalarTensor } from './safetensors.js';
+import { readSafetensorsHeaderSync, readScalarTensorSync } from './safetensors.js';
 import { parseTagFrequency, parseTrainedWords, splitTriggerText, type CivitaiInfo, type UserMetadata } from './sidecars.js';
 import type {
   BaseModel, BaseModelSource, FileFormat, KeyFormat, LoraEntry, NetworkAlgorithm, SourceRef, TriggerSource, TriggerWord,
@@ -35,14 +35,14 @@ export function isPickle(fileName: string): boolean {
 }
 
 /** Reads the header (never the tensors, except one scalar `alpha` when the metadata lacks it). */
-export async function readLoraFacts(path: string, size: number): Promise<LoraFileFacts> {
+export function readLoraFacts(path: string, size: number): LoraFileFacts {
   const empty: LoraFileFacts = {
     fileFormat: isPickle(path) ? 'pickle' : 'safetensors', keyFormat: 'unknown', algorithm: 'unknown', keyBaseModel: 'unknown',
     tensorCount: 0, targets: { unet: false, textEncoder: false }, looksLikeEmbedding: false, metadata: {}, tagFrequency: [],
   };
   // Pickle files can run code when loaded: list them, never open them as data.
   if (empty.fileFormat === 'pickle') return empty;
-  const result = await readSafetensorsHeader(path, size);
+  const result = readSafetensorsHeaderSync(path, size);
   if (!result.ok) return { ...empty, problem: result.problem };
   const { header } = result;
   const keys = classifyLoraKeys(header.tensors);
@@ -68,7 +68,7 @@ export async function readLoraFacts(path: string, size: number): Promise<LoraFil
   const metadataAlpha = Number(header.metadata['ss_network_alpha']);
   const alpha = header.metadata['ss_network_alpha'] !== undefined && Number.isFinite(metadataAlpha)
     ? metadataAlpha
-    : keys.alphaKey ? await readScalarTensor(path, header, keys.alphaKey) : undefined;
+    : keys.alphaKey ? readScalarTensorSync(path, header, keys.alphaKey) : undefined;
   if (alpha !== undefined && Number.isFinite(alpha)) facts.alpha = Math.round(alpha * 1e4) / 1e4;
   return facts;
 }

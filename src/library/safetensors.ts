@@ -7,6 +7,7 @@
  * data) becomes a `problem` string, never an exception or a large allocation: N is checked against
  * MAX_HEADER_BYTES and the file size before any buffer is allocated.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /** The safetensors crate refuses headers over 100,000,000 bytes (safetensors/src/tensor.rs MAX_HEADER_SIZE). */
@@ -61,6 +62,45 @@ export async function readSafetensorsHeader(path: string, fileSize?: number): Pr
   }
 }
 
+/**
+ * The same check with synchronous reads: the scanner reads thousands of small headers, and a
+ * thread-pool round trip per read costs more than the read itself. It yields between files.
+ */
+export function readSafetensorsHeaderSync(path: string, fileSize?: number): HeaderResult {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    return { ok: false, problem: `cannot open: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+  }
+  try {
+    const size = fileSize ?? fstatSync(fd).size;
+    if (size < 8) return { ok: false, problem: `file is ${size} bytes, shorter than the 8-byte header length` };
+    const prefix = Buffer.alloc(8);
+    readFullySync(fd, prefix, 0);
+    const length = checkHeaderLength(prefix.readBigUInt64LE(0), size);
+    if (typeof length === 'string') return { ok: false, problem: length };
+    const json = Buffer.allocUnsafe(length);
+    const got = readFullySync(fd, json, 8);
+    if (got < length) return { ok: false, problem: `file ended after ${got} of ${length} header bytes` };
+    return parseHeaderJson(json, length, size);
+  } catch (error) {
+    return { ok: false, problem: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readFullySync(fd: number, buffer: Buffer, position: number): number {
+  let done = 0;
+  while (done < buffer.length) {
+    const bytesRead = readSync(fd, buffer, done, buffer.length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done;
+}
+
 /** Parses a header from bytes already in memory (the whole file or at least its first 8 + N bytes). */
 export function parseSafetensorsBytes(bytes: Uint8Array, fileSize = bytes.length): HeaderResult {
   if (bytes.length < 8) return { ok: false, problem: `file is ${bytes.length} bytes, shorter than the 8-byte header length` };
@@ -82,11 +122,14 @@ function checkHeaderLength(raw: bigint, fileSize: number): number | string {
 }
 
 function parseHeaderJson(json: Buffer, length: number, fileSize: number): HeaderResult {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(json);
-  } catch {
-    return { ok: false, problem: 'header is not valid UTF-8' };
+  // toString replaces bad sequences with U+FFFD; only then is the strict (slower) decoder needed.
+  let text = json.toString('utf8');
+  if (text.includes('\uFFFD')) {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(json);
+    } catch {
+      return { ok: false, problem: 'header is not valid UTF-8' };
+    }
   }
   let parsed: unknown;
   try {
@@ -174,6 +217,26 @@ export async function readScalarTensor(path: string, header: SafetensorsHeader, 
     return undefined;
   } finally {
     await handle?.close();
+  }
+}
+
+/** `readScalarTensor` with a synchronous read (see readSafetensorsHeaderSync). */
+export function readScalarTensorSync(path: string, header: SafetensorsHeader, key: string): number | undefined {
+  const tensor = header.tensors.get(key);
+  if (!tensor) return undefined;
+  const count = tensor.shape.reduce((product, d) => product * d, 1);
+  const [begin, end] = tensor.dataOffsets;
+  if (count !== 1 || end - begin > 8) return undefined;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const bytes = Buffer.alloc(end - begin);
+    readFullySync(fd, bytes, header.dataStart + begin);
+    return decodeScalar(tensor.dtype, bytes);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -104,26 +104,38 @@ export function splitTriggerText(value: string): string[] {
  */
 export function parseTagFrequency(value: string | undefined, limit = 30): Array<{ tag: string; count: number }> {
   if (!value) return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    return [];
-  }
-  if (!parsed || typeof parsed !== 'object') return [];
+  // Real lists hold thousands of tags; building the nested object costs far more than scanning
+  // the text for its `"tag": count` pairs (dataset folder keys are followed by `{`, not a number).
   const totals = new Map<string, number>();
-  for (const folder of Object.values(parsed as Record<string, unknown>)) {
-    if (!folder || typeof folder !== 'object') continue;
-    for (const [tag, count] of Object.entries(folder as Record<string, unknown>)) {
-      const name = tag.trim();
-      if (name === '' || typeof count !== 'number' || !Number.isFinite(count)) continue;
-      totals.set(name, (totals.get(name) ?? 0) + count);
+  const pair = /"([^"\\]*(?:\\.[^"\\]*)*)"\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
+  for (let match = pair.exec(value); match; match = pair.exec(value)) {
+    let tag = match[1]!;
+    if (tag.includes('\\')) {
+      try {
+        tag = JSON.parse(`"${tag}"`) as string;
+      } catch {
+        continue;
+      }
     }
+    tag = tag.trim();
+    const count = Number(match[2]);
+    if (tag === '' || !Number.isFinite(count)) continue;
+    totals.set(tag, (totals.get(tag) ?? 0) + count);
   }
-  return [...totals]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, limit)
-    .map(([tag, count]) => ({ tag, count }));
+  // Top `limit` by a bounded insertion (real lists hold thousands of tags; only the head matters).
+  const before = (a: [string, number], b: [string, number]) => a[1] > b[1] || (a[1] === b[1] && a[0] < b[0]);
+  const top: Array<[string, number]> = [];
+  for (const item of totals) {
+    if (top.length === limit && !before(item, top[limit - 1]!)) continue;
+    let i = top.length === limit ? limit - 1 : top.length;
+    if (top.length < limit) top.push(item);
+    while (i > 0 && before(item, top[i - 1]!)) {
+      top[i] = top[i - 1]!;
+      i--;
+    }
+    top[i] = item;
+  }
+  return top.map(([tag, count]) => ({ tag, count }));
 }
 
 /** `trained_words` may be a JSON array or comma-separated text. */
