@@ -60,3 +60,15 @@ export {
   type VocabularyLocation,
 } from './tokenizer/index.js';
 export { comfyTokenWeights, comfyWeightedSegments, type ComfyWeightedText } from './semantics/comfyui.js';
+
+export {
+  format,
+  formatRange,
+  type FormatFailure,
+  type FormatOptions,
+  type FormatResult,
+  type FormatSuccess,
+  type RangeFormatResult,
+  type RangeFormatSuccess,
+} from './format/index.js';
+export { sameConditioning, sameFileMeaning, type Equivalence } from './format/equivalence.js';
