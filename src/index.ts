@@ -72,3 +72,27 @@ export {
   type RangeFormatSuccess,
 } from './format/index.js';
 export { sameConditioning, sameFileMeaning, type Equivalence } from './format/equivalence.js';
+
+export {
+  createLibrary,
+  validateLibraryOptions,
+  defaultCacheDir,
+  formatCard,
+  baseModelLabel,
+  type LoraLibrary,
+  type LibraryOptions,
+  type EngineSourceOptions,
+  type LoraCard,
+  type LoraEntry,
+  type EmbeddingEntry,
+  type WildcardEntry,
+  type CheckpointEntry,
+  type FileHashes,
+  type ScanResult,
+  type LibraryChange,
+  type TriggerWord,
+  type TriggerSource,
+  type BaseModel,
+  type NetworkAlgorithm,
+  type Suggestion as LoraSuggestion,
+} from './library/index.js';
