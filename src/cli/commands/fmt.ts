@@ -3,8 +3,9 @@
  *
  *   sdprompt fmt FILE               prints FILE formatted to stdout
  *   sdprompt fmt --stdin            formats stdin to stdout
- *   sdprompt fmt --check PATHS…     lists the files that are not formatted (exit 1 if any)
- *   sdprompt fmt --write PATHS…     rewrites the files that are not formatted (temp file + rename)
+ *   sdprompt fmt --check [PATHS…]   lists the files that are not formatted (exit 1 if any)
+ *   sdprompt fmt --write [PATHS…]   rewrites the files that are not formatted (temp file + rename)
+ * (PATHS default to the current folder, searched for *.sdprompt.)
  *
  * Files with syntax errors are never rewritten; their errors are listed on stderr and the exit code
  * is 1, as for the linter. Usage errors and unreadable paths exit with 2.
@@ -27,7 +28,7 @@ export function registerFmt(program: Command, context: CliContext): void {
   program
     .command('fmt')
     .description('Format prompt files in the canonical style (docs/formatting.md)')
-    .argument('[paths...]', 'files, folders (searched for *.sdprompt) or globs')
+    .argument('[paths...]', 'files, folders (searched for *.sdprompt) or globs; with --check/--write the default is .')
     .option('--check', 'list files that are not formatted; exit 1 if any')
     .option('--write', 'rewrite files that are not formatted, in place')
     .option('--stdin', 'format standard input to standard output')
@@ -65,7 +66,11 @@ async function runFmt(paths: string[], options: FmtOptions, context: CliContext)
     return 0;
   }
 
-  if (paths.length === 0) throw new CliError('give the files to format, or --stdin (see sdprompt fmt --help)');
+  if (paths.length === 0) {
+    // `sdprompt fmt --check` in CI: every prompt file below the current folder, as `lint` does.
+    if (!options.check && !options.write) throw new CliError('give the file to format, --stdin, or --check/--write (see sdprompt fmt --help)');
+    paths = ['.'];
+  }
   const { expandPaths, writeFileAtomic } = await import('../../format/files.js');
   const files = await expandPaths(paths, context.cwd).catch((error: Error) => {
     throw new CliError(error.message);
