@@ -25,12 +25,32 @@ export function childrenOf(node: PromptNode): PromptNode[] {
   }
 }
 
-/** Every node of a body, depth first, in document order. */
-export function* walk(body: readonly PromptNode[] | undefined, parents: PromptNode[] = []): Generator<NodeVisit> {
-  for (const node of body ?? []) {
-    yield { node, parents };
-    const children = childrenOf(node);
-    if (children.length > 0) yield* walk(children, [...parents, node]);
+/**
+ * Every node of a body, depth first, in document order. Most rules walk every prompt text, so the
+ * flattened list is built once per body and remembered (a WeakMap keyed by the AST array: it
+ * holds nothing once the tree is gone, and ASTs are never mutated after parsing).
+ */
+const flattened = new WeakMap<readonly PromptNode[], NodeVisit[]>();
+
+export function walk(body: readonly PromptNode[] | undefined, parents: PromptNode[] = []): readonly NodeVisit[] {
+  if (!body) return [];
+  if (parents.length === 0) {
+    const cached = flattened.get(body);
+    if (cached) return cached;
+  }
+  const visits: NodeVisit[] = [];
+  collect(body, parents, visits);
+  if (parents.length === 0) flattened.set(body, visits);
+  return visits;
+}
+
+function collect(body: readonly PromptNode[], parents: PromptNode[], out: NodeVisit[]): void {
+  for (const node of body) {
+    out.push({ node, parents });
+    if (node.kind === 'emphasis' || node.kind === 'schedule' || node.kind === 'alternation') {
+      const children = childrenOf(node);
+      if (children.length > 0) collect(children, [...parents, node], out);
+    }
   }
 }
 
@@ -55,8 +75,13 @@ export interface Tag {
   plain?: string;
 }
 
-/** Splits a body at its commas (and at BREAK / AND, which also end a tag). Empty tags are kept. */
-export function tagsOf(body: readonly PromptNode[] | undefined): Tag[] {
+const tagLists = new WeakMap<readonly PromptNode[], Tag[]>();
+
+/** Splits a body at its commas (and at BREAK / AND, which also end a tag). Remembered per body, like walk(). */
+export function tagsOf(body: readonly PromptNode[] | undefined): readonly Tag[] {
+  if (!body) return [];
+  const cached = tagLists.get(body);
+  if (cached) return cached;
   const tags: Tag[] = [];
   let current: PromptNode[] = [];
   const flush = () => {
@@ -79,11 +104,12 @@ export function tagsOf(body: readonly PromptNode[] | undefined): Tag[] {
     }
     current = [];
   };
-  for (const node of body ?? []) {
+  for (const node of body) {
     if (node.kind === 'comma' || node.kind === 'break' || node.kind === 'and' || node.kind === 'and-weight') flush();
     else current.push(node);
   }
   flush();
+  tagLists.set(body, tags);
   return tags;
 }
 
