@@ -60,6 +60,8 @@ export function commentNode(text: string, line: SourceLine, lines: LineIndex): C
 export interface TextPiece {
   start: number;
   end: number;
+  /** Where the piece's line break is, when the piece stops before it (trimmed infotext lines). */
+  lineEnd?: number;
 }
 
 /**
@@ -79,7 +81,7 @@ export function promptTextFromPieces(
     const piece = pieces[p]!;
     if (p > 0) {
       joined += '\n';
-      sourceMap.push(pieces[p - 1]!.end);
+      sourceMap.push(pieces[p - 1]!.lineEnd ?? pieces[p - 1]!.end);
     }
     joined += text.slice(piece.start, piece.end);
     for (let offset = piece.start; offset < piece.end; offset++) sourceMap.push(offset);

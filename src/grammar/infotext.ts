@@ -111,7 +111,7 @@ export function readInfotext(text: string, sourceLines: SourceLine[], lines: Lin
     if (line.kind === 'blank') {
       // A1111 appends "\n" + "" for a blank line, except while the part is still empty.
       const part = inNegative ? negative : positive;
-      if (part.length > 0) part.push({ start: line.start, end: line.start });
+      if (part.length > 0) part.push({ start: line.start, end: line.start, lineEnd: line.end });
       continue;
     }
     let start = line.contentStart;
@@ -121,7 +121,7 @@ export function readInfotext(text: string, sourceLines: SourceLine[], lines: Lin
       start += negativePrefix.length;
       while (start < line.end && /\s/.test(text[start]!)) start++;
     }
-    const piece = { start, end: contentEnd(text, line) };
+    const piece: TextPiece = { start, end: contentEnd(text, line), lineEnd: line.end };
     if (piece.end < piece.start) piece.end = piece.start;
     (inNegative ? negative : positive).push(piece);
   }

@@ -28,9 +28,19 @@ export class LineIndex {
     return this.lineStarts.length;
   }
 
+  /** The line of the previous lookup: lookups mostly walk forward through the text. */
+  private recentLine = 0;
+
   /** The line that holds `offset` (offsets past the end belong to the last line). */
   lineOf(offset: number): number {
     const starts = this.lineStarts;
+    const recent = this.recentLine;
+    if (starts[recent]! <= offset) {
+      const next = starts[recent + 1];
+      if (next === undefined || offset < next) return recent;
+      const afterNext = starts[recent + 2];
+      if (afterNext === undefined || offset < afterNext) return (this.recentLine = recent + 1);
+    }
     let low = 0;
     let high = starts.length - 1;
     while (low < high) {
@@ -38,6 +48,7 @@ export class LineIndex {
       if (starts[middle]! <= offset) low = middle;
       else high = middle - 1;
     }
+    this.recentLine = low;
     return low;
   }
 

@@ -87,6 +87,7 @@ export class PromptAstBuilder {
   private sequence(items: RawItem[], inSquare: boolean): PromptNode[] {
     const nodes: PromptNode[] = [];
     for (const item of items) {
+      if (item === undefined) continue; // a slot error recovery could not fill
       if (isRawGroup(item)) nodes.push(item.open.tokenType === LParen ? this.round(item) : this.square(item));
       else nodes.push(this.leaf(item, inSquare));
     }

@@ -3,10 +3,10 @@
  *
  * The grammar accepts every token sequence, so no input is ever rejected:
  *
- *   prompt  ::= ( item | stray-closer )*
+ *   prompt  ::= ( item | ")" | "]" | WeightClose )*
  *   item    ::= Leaf | Separator | round | square
- *   round   ::= "(" ( item | "]"? )* ( ")" | WeightClose )?
- *   square  ::= "[" ( item | ")"? | WeightClose? )* "]"?
+ *   round   ::= "(" ( item | "]" )* ( ")" | WeightClose )?      -- "]" only when no "[" is open
+ *   square  ::= "[" ( item | ")" | WeightClose )* "]"?          -- ")" only when no "(" is open
  *
  * A closer ends the innermost open group of its own kind; a closer with no open group of its kind is
  * "stray" (A1111 prints it as text). A closer of the other kind that matches an enclosing group ends the
@@ -20,10 +20,11 @@ import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
 import {
   LBracket,
   LParen,
-  Leaf,
   RBracket,
   RParen,
-  Separator,
+  RoundFlat,
+  SquareFlat,
+  TopFlat,
   WeightClose,
   promptTokens,
 } from './prompt-lexer.js';
@@ -63,13 +64,9 @@ export class PromptParser extends EmbeddedActionsParser {
     const items: RawItem[] = [];
     this.MANY(() => {
       this.OR([
-        { ALT: () => items.push(this.CONSUME(Leaf)) },
-        { ALT: () => items.push(this.CONSUME(Separator)) },
+        { ALT: () => items.push(this.CONSUME(TopFlat)) },
         { ALT: () => items.push(this.SUBRULE(this.round)) },
         { ALT: () => items.push(this.SUBRULE(this.square)) },
-        { ALT: () => items.push(this.CONSUME(RParen)) },
-        { ALT: () => items.push(this.CONSUME(RBracket)) },
-        { ALT: () => items.push(this.CONSUME(WeightClose)) },
       ]);
     });
     return items;
@@ -79,14 +76,19 @@ export class PromptParser extends EmbeddedActionsParser {
     const open = this.CONSUME(LParen);
     const items: RawItem[] = [];
     this.ACTION(() => this.roundDepth++);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => items.push(this.CONSUME(Leaf)) },
-        { ALT: () => items.push(this.CONSUME(Separator)) },
-        { ALT: () => items.push(this.SUBRULE(this.round)) },
-        { ALT: () => items.push(this.SUBRULE(this.square)) },
-        { GATE: () => this.squareDepth === 0, ALT: () => items.push(this.CONSUME(RBracket)) },
-      ]);
+    this.MANY({
+      // Stop at ')' or ':w)', and at a ']' that closes an enclosing '['.
+      GATE: () => {
+        const next = this.LA(1).tokenType;
+        return next !== RParen && next !== WeightClose && !(next === RBracket && this.squareDepth > 0);
+      },
+      DEF: () => {
+        this.OR([
+          { ALT: () => items.push(this.CONSUME(RoundFlat)) },
+          { ALT: () => items.push(this.SUBRULE(this.round)) },
+          { ALT: () => items.push(this.SUBRULE(this.square)) },
+        ]);
+      },
     });
     this.ACTION(() => this.roundDepth--);
     let close: IToken | undefined;
@@ -100,15 +102,19 @@ export class PromptParser extends EmbeddedActionsParser {
     const open = this.CONSUME(LBracket);
     const items: RawItem[] = [];
     this.ACTION(() => this.squareDepth++);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => items.push(this.CONSUME(Leaf)) },
-        { ALT: () => items.push(this.CONSUME(Separator)) },
-        { ALT: () => items.push(this.SUBRULE(this.round)) },
-        { ALT: () => items.push(this.SUBRULE(this.square)) },
-        { GATE: () => this.roundDepth === 0, ALT: () => items.push(this.CONSUME(RParen)) },
-        { GATE: () => this.roundDepth === 0, ALT: () => items.push(this.CONSUME(WeightClose)) },
-      ]);
+    this.MANY({
+      // Stop at ']', and at a ')' or ':w)' that closes an enclosing '('.
+      GATE: () => {
+        const next = this.LA(1).tokenType;
+        return next !== RBracket && !((next === RParen || next === WeightClose) && this.roundDepth > 0);
+      },
+      DEF: () => {
+        this.OR([
+          { ALT: () => items.push(this.CONSUME(SquareFlat)) },
+          { ALT: () => items.push(this.SUBRULE(this.round)) },
+          { ALT: () => items.push(this.SUBRULE(this.square)) },
+        ]);
+      },
     });
     this.ACTION(() => this.squareDepth--);
     let close: IToken | undefined;

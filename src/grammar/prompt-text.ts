@@ -1,12 +1,11 @@
 /**
  * Prompt text → PromptText node: lexer, parser and AST builder in one call.
  */
-import type { Lexer } from 'chevrotain';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { PromptText } from './ast.js';
 import { LineIndex } from './line-index.js';
 import { PromptAstBuilder } from './prompt-ast.js';
-import { createPromptLexer } from './prompt-lexer.js';
+import { scanPromptTokens } from './prompt-lexer.js';
 import { PromptParser } from './prompt-parser.js';
 import { TextMapper } from './source-map.js';
 
@@ -16,28 +15,17 @@ export interface PromptTextResult {
 }
 
 /**
- * Holds one lexer and one parser. Chevrotain analyses a grammar once, when the parser is built (a few
+ * Holds one parser (the tokens come from scanPromptTokens, which needs no state). Chevrotain analyses a grammar once, when the parser is built (a few
  * milliseconds), and then parses any number of inputs; so the instance is built on first use and
  * reused (parsing is synchronous, so one instance is never used by two parses at once).
  */
 export class PromptTextParser {
-  private readonly lexer: Lexer = createPromptLexer();
   private readonly parser = new PromptParser();
 
   parse(text: string, sourceMap: number[], lines: LineIndex): PromptTextResult {
     const mapper = new TextMapper(lines, sourceMap);
     const diagnostics: Diagnostic[] = [];
-    const lexed = this.lexer.tokenize(text);
-    for (const error of lexed.errors) {
-      // Unreachable with the catch-all Text token; kept so that a lexer change cannot lose text silently.
-      diagnostics.push({
-        code: 'syntax/unexpected-character',
-        severity: 'error',
-        message: `Unexpected character: ${error.message}`,
-        range: mapper.range(error.offset, error.offset + error.length),
-      });
-    }
-    const items = this.parser.parsePrompt(lexed.tokens);
+    const items = this.parser.parsePrompt(scanPromptTokens(text));
     for (const error of this.parser.errors) {
       const token = error.token;
       const start = Number.isNaN(token.startOffset) ? text.length : token.startOffset;

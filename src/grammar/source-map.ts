@@ -3,7 +3,7 @@
  * "\n" (comment lines removed, infotext lines trimmed), so text offsets and document offsets differ;
  * `sourceMap[i]` is the document offset of `text[i]`, and `sourceMap[text.length]` the end.
  */
-import type { Range } from './ast.js';
+import type { Position, Range } from './ast.js';
 import type { LineIndex } from './line-index.js';
 
 export class TextMapper {
@@ -24,10 +24,18 @@ export class TextMapper {
     return this.offset(end - 1) + 1;
   }
 
+  /** The end of the previous range: the next node usually starts there, and shares the object. */
+  private previousEnd: Position | undefined;
+
   range(start: number, end: number): Range {
     const from = this.offset(start);
-    const to = this.endOffset(start, end);
-    return this.lines.range(from, to < from ? from : to);
+    let to = this.endOffset(start, end);
+    if (to < from) to = from;
+    const previous = this.previousEnd;
+    const startPosition = previous !== undefined && previous.offset === from ? previous : this.lines.position(from);
+    const endPosition = to === from ? startPosition : this.lines.position(to);
+    this.previousEnd = endPosition;
+    return { start: startPosition, end: endPosition };
   }
 }
 

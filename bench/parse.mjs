@@ -1,0 +1,111 @@
+/**
+ * Speed of parse() + analyze() (prints numbers; not a test). Run `npx tsc -p .` first, then
+ * `node bench/parse.mjs`. Targets (issue 2): a 1 KB prompt file parsed and analysed in ≤ 0.2 ms (median),
+ * and ≥ 10 MB/s on a 1 MB file of prompts. For scale, the same run times JSON.parse and a minimal
+ * chevrotain JSON grammar (bench/json-grammar.mjs) on JSON of the same size.
+ */
+import { analyze, parse } from '../dist/index.js';
+import { createJsonParser } from './json-grammar.mjs';
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same text. */
+function random(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const words = ['house', 'family', 'modern', 'roof', 'garden', 'window', 'facade', 'timber', 'concrete', 'light', 'section plan',
+  'JL_section plan', 'floor plan', 'staircase', 'terrace', 'detailed', 'pencil', 'watercolor', 'sketch', 'architecture'];
+
+function promptText(next) {
+  const tags = [];
+  const count = 8 + Math.floor(next() * 10);
+  for (let i = 0; i < count; i++) {
+    const word = words[Math.floor(next() * words.length)];
+    const roll = next();
+    if (roll < 0.15) tags.push(`(${word}:${(0.8 + next() * 0.6).toFixed(2)})`);
+    else if (roll < 0.22) tags.push(`[${word}]`);
+    else if (roll < 0.27) tags.push(`[${word}:${words[Math.floor(next() * words.length)]}:0.${1 + Math.floor(next() * 8)}]`);
+    else if (roll < 0.3) tags.push(`((${word}))`);
+    else tags.push(`a ${word}`);
+  }
+  return `${tags.join(', ')}, <lora:archi_sketch:0.6> <lora:archi_watercolor:0.4>`;
+}
+
+function promptFile(targetBytes, seed) {
+  const next = random(seed);
+  let text = '# generated for bench/parse.mjs\n@params\nsteps: 30\ncfg: 7\nsize: 512x768\nsampler: DPM++ 2M\n\n';
+  text += '@fragment style\nsection plan, JL_section plan, <lora:JL_sectionplan:0.8>\n\n@negative\nbad quality, bad line, bad windows\n\n';
+  let index = 0;
+  while (text.length < targetBytes) {
+    text += `@prompt p${index++}\n${promptText(next)},\n\${style}\n`;
+    if (next() < 0.3) text += `@params\nseed: ${Math.floor(next() * 1e9)}\n`;
+    text += '\n';
+  }
+  return text;
+}
+
+function jsonOfSameSize(targetBytes, seed) {
+  const next = random(seed);
+  const items = [];
+  let size = 2;
+  while (size < targetBytes) {
+    const item = { name: `p${items.length}`, prompt: promptText(next), negative: 'bad quality, bad line, bad windows', steps: 30, cfg: 7, seed: Math.floor(next() * 1e9) };
+    size += JSON.stringify(item).length + 1;
+    items.push(item);
+  }
+  return JSON.stringify(items);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Median time in ms of `run` over `repeats` timed calls, after `warmup` untimed ones. */
+function time(run, repeats, warmup = Math.min(repeats, 50)) {
+  for (let i = 0; i < warmup; i++) run();
+  const samples = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = process.hrtime.bigint();
+    run();
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return median(samples);
+}
+
+const touchConditioning = (model) => {
+  let count = 0;
+  for (const prompt of model.prompts) {
+    count += prompt.positive.a1111.subprompts.length;
+    if (prompt.negative) count += prompt.negative.a1111.subprompts.length;
+  }
+  return count;
+};
+
+const small = promptFile(1024, 1);
+const large = promptFile(1 << 20, 2);
+const json = jsonOfSameSize(large.length, 2);
+const mb = (bytes, ms) => (bytes / 1e6 / (ms / 1000)).toFixed(1);
+
+console.log(`node ${process.version}; small file ${small.length} B, large file ${large.length} B, JSON ${json.length} B`);
+
+const smallParse = time(() => parse(small), 2000);
+const smallBoth = time(() => analyze(parse(small).ast), 2000);
+const smallFull = time(() => touchConditioning(analyze(parse(small).ast)), 2000);
+console.log(`1 KB file: parse ${smallParse.toFixed(4)} ms, parse+analyze ${smallBoth.toFixed(4)} ms (target <= 0.2), with A1111 conditioning read ${smallFull.toFixed(4)} ms (median of 2000)`);
+
+const largeParse = time(() => parse(large), 9, 3);
+const largeBoth = time(() => analyze(parse(large).ast), 9, 3);
+const largeFull = time(() => touchConditioning(analyze(parse(large).ast)), 5, 1);
+console.log(`1 MB file: parse ${largeParse.toFixed(1)} ms = ${mb(large.length, largeParse)} MB/s; parse+analyze ${largeBoth.toFixed(1)} ms = ${mb(large.length, largeBoth)} MB/s (target >= 10); with A1111 conditioning read ${largeFull.toFixed(1)} ms = ${mb(large.length, largeFull)} MB/s`);
+
+const jsonParse = time(() => JSON.parse(json), 9, 3);
+const chevrotainJson = createJsonParser();
+const chevrotainTime = time(() => chevrotainJson(json), 9, 3);
+console.log(`for scale, same size: JSON.parse ${jsonParse.toFixed(1)} ms = ${mb(json.length, jsonParse)} MB/s; chevrotain JSON grammar ${chevrotainTime.toFixed(1)} ms = ${mb(json.length, chevrotainTime)} MB/s`);
