@@ -15,19 +15,6 @@ import type { ErrorContainment } from './containment.js';
 import type { ServerSettings } from './settings.js';
 import type { ChunkOutput, LibrarySnapshot, Toolchain } from './toolchain.js';
 
-export interface DocumentAnalysis {
-  uri: string;
-  version: number;
-  text: string;
-  filePath?: string;
-  ast: PromptFile;
-  model?: FileModel;
-  /** Parse, semantic and lint diagnostics, duplicates removed. */
-  diagnostics: Diagnostic[];
-  /** Token chunks per resolved prompt, filled on first use by hover and inlay hints. */
-  chunkCache?: Map<ResolvedPrompt, ChunkOutput>;
-}
-
 export interface AnalysisInputs {
   toolchain: Toolchain;
   settings: () => ServerSettings;
@@ -71,42 +58,70 @@ export class AnalysisCache {
 
   private compute(document: TextDocument): DocumentAnalysis {
     this.runs++;
-    const { toolchain, containment } = this.inputs;
     const text = document.getText();
     const filePath = filePathOf(document.uri);
-    const parsed = toolchain.parse(text, filePath ? { filePath } : {});
-    let diagnostics: Diagnostic[] = [...parsed.diagnostics];
-    let model: FileModel | undefined;
-    if (toolchain.analyze) {
-      try {
-        model = toolchain.analyze(parsed.ast, { filePath, readFile: includeReader(filePath) });
-        diagnostics.push(...model.diagnostics);
-      } catch (error) {
-        containment.report('analyze', error);
+    const parsed = this.inputs.toolchain.parse(text, filePath ? { filePath } : {});
+    return new DocumentAnalysis(document.uri, document.version, text, filePath, parsed.ast, parsed.diagnostics, this.inputs);
+  }
+}
+
+/**
+ * One version of a document, analysed in stages as requests need them (Langium's document states):
+ * the syntax tree at once (completion, tokens, symbols need no more), the semantic model on first
+ * use (hover, inlay hints), the lint diagnostics on first use (diagnostics, code actions).
+ */
+export class DocumentAnalysis {
+  private modelState: 'pending' | 'done' = 'pending';
+  private modelValue: FileModel | undefined;
+  private diagnosticsValue: Diagnostic[] | undefined;
+  /** Token chunks per resolved prompt, filled on first use by hover and inlay hints. */
+  chunkCache?: Map<ResolvedPrompt, ChunkOutput>;
+
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+    readonly text: string,
+    readonly filePath: string | undefined,
+    readonly ast: PromptFile,
+    private readonly parseDiagnostics: Diagnostic[],
+    private readonly inputs: AnalysisInputs,
+  ) {}
+
+  /** The semantic model; undefined when the analyzer is unavailable or failed (reported once). */
+  get model(): FileModel | undefined {
+    if (this.modelState === 'pending') {
+      this.modelState = 'done';
+      const { toolchain, containment } = this.inputs;
+      if (toolchain.analyze) {
+        try {
+          this.modelValue = toolchain.analyze(this.ast, { filePath: this.filePath, readFile: includeReader(this.filePath) });
+        } catch (error) {
+          containment.report('analyze', error);
+        }
       }
     }
+    return this.modelValue;
+  }
+
+  /** Parse, semantic and lint diagnostics, duplicates removed. */
+  get diagnostics(): Diagnostic[] {
+    if (this.diagnosticsValue) return this.diagnosticsValue;
+    const { toolchain, containment } = this.inputs;
+    const model = this.model;
+    let diagnostics: Diagnostic[] = [...this.parseDiagnostics, ...(model?.diagnostics ?? [])];
     if (toolchain.lint && model) {
       try {
         const settings = this.inputs.settings();
-        const linted = toolchain.lint(
-          { text, ast: parsed.ast, model, foreign: diagnostics },
-          { filePath, rules: settings.rules, configFile: settings.configFile, library: this.inputs.library() },
-        );
-        diagnostics = linted.diagnostics;
+        diagnostics = toolchain.lint(
+          { text: this.text, ast: this.ast, model, foreign: diagnostics },
+          { filePath: this.filePath, rules: settings.rules, configFile: settings.configFile, library: this.inputs.library() },
+        ).diagnostics;
       } catch (error) {
         containment.report('lint', error);
       }
     }
-    const analysis: DocumentAnalysis = {
-      uri: document.uri,
-      version: document.version,
-      text,
-      ast: parsed.ast,
-      diagnostics: dedupe(diagnostics),
-    };
-    if (filePath) analysis.filePath = filePath;
-    if (model) analysis.model = model;
-    return analysis;
+    this.diagnosticsValue = dedupe(diagnostics);
+    return this.diagnosticsValue;
   }
 }
 

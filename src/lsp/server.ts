@@ -151,7 +151,12 @@ export class SdpromptServer {
         };
       }),
     );
-    connection.onCompletion(this.documentRequest('completion', (params, token: CancellationToken) => this.withContext(params.textDocument.uri, token, (context) => complete(context, context.document.offsetAt(params.position)))));
+    connection.onCompletion(
+      this.documentRequest('completion', async (params, token: CancellationToken) => {
+        await this.tagsLoading;
+        return this.withContext(params.textDocument.uri, token, (context) => complete(context, context.document.offsetAt(params.position)));
+      }),
+    );
     connection.onCompletionResolve(guard.request('completionResolve', (item) => {
       const data = item.data as CompletionData | undefined;
       if (data?.kind === 'lora') {
@@ -255,6 +260,9 @@ export class SdpromptServer {
     await work;
   }
 
+  /** Resolves when the tag lists of the current settings are indexed. */
+  private tagsLoading: Promise<void> = Promise.resolve();
+
   /** Settings a client pushed with didChangeConfiguration (clients without workspace/configuration). */
   private pushedSettings: unknown;
 
@@ -268,9 +276,10 @@ export class SdpromptServer {
       const exact = toolchain.configureTokenizer({ vocab: this.settings.clipVocab, a1111Root: this.settings.a1111Root, comfyuiRoot: this.settings.comfyuiRoot });
       if (!exact) this.logger.info('sdprompt: no CLIP vocabulary found: token counts are estimates (setting sdprompt.clipVocab)');
     }
+    // Tags only matter to completion: they load in the background, and completion waits for them.
+    this.tagsLoading = this.containment.background('tags', () => this.loadTags());
     await Promise.all([
       this.containment.background('library', () => this.loadLibrary()),
-      this.containment.background('tags', () => this.loadTags()),
       this.containment.background('engine', async () => {
         this.catalog = this.settings.engineUrl ? await fetchEngineCatalog(this.settings.engineUrl) : KNOWN_CATALOG;
       }),

@@ -52,20 +52,35 @@ export function parseTagCsv(text: string): { tags: Tag[]; skipped: number } {
     }
     const type = Number.parseInt(fields[1] ?? '0', 10);
     const third = fields[2]?.trim() ?? '';
-    const count = /^\d+$/.test(third) ? Number(third) : 0;
-    const aliases = (fields[3] ?? '')
-      .split(',')
-      .map((alias) => alias.trim())
-      .filter((alias) => alias !== '');
-    const tag: Tag = { name, type: Number.isFinite(type) ? type : 0, count, aliases };
-    if (third !== '' && count === 0 && !/^\d+$/.test(third)) tag.meta = third;
+    const isCount = third !== '' && isDigits(third);
+    const aliasField = fields[3] ?? '';
+    const aliases = aliasField === '' ? [] : aliasField.split(',').map((alias) => alias.trim()).filter((alias) => alias !== '');
+    const tag: Tag = { name, type: Number.isFinite(type) ? type : 0, count: isCount ? Number(third) : 0, aliases };
+    if (third !== '' && !isCount) tag.meta = third;
     tags.push(tag);
   }
   return { tags, skipped };
 }
 
-/** Splits a CSV line with RFC 4180 quotes (`"a,b"`, `""` for a quote). */
+function isDigits(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+
+/** Splits a CSV line with RFC 4180 quotes (`"a,b"`, `""` for a quote); unquoted lines take a fast path. */
 function splitCsvLine(line: string): string[] {
+  const quote = line.indexOf('"');
+  if (quote < 0) return line.split(',');
+  // The usual tagcomplete line: three plain fields, then one quoted alias list.
+  const first = line.indexOf(',');
+  const second = first < 0 ? -1 : line.indexOf(',', first + 1);
+  const third = second < 0 ? -1 : line.indexOf(',', second + 1);
+  if (third >= 0 && quote === third + 1 && line.endsWith('"') && line.indexOf('"', quote + 1) === line.length - 1) {
+    return [line.slice(0, first), line.slice(first + 1, second), line.slice(second + 1, third), line.slice(quote + 1, -1)];
+  }
   const fields: string[] = [];
   let field = '';
   let quoted = false;
@@ -93,39 +108,35 @@ export function tagKey(text: string): string {
   return text.trim().toLowerCase().replace(/\s+/g, '_');
 }
 
-const KIND_CODES: TagMatchKind[] = ['name', 'alias', 'word'];
+/** Past this many prefix matches, the best ones are found by walking tags in post-count order. */
+const RANGE_SCAN_LIMIT = 2000;
 
+/**
+ * A prefix index over tag names and aliases. Keys are kept sorted as `key + U+0001 + tag number`
+ * (U+0001 sorts before every character a key has, so the order is the keys' own), which lets the
+ * default string sort build it. Short, common prefixes match thousands of tags: those are answered
+ * by walking the tags from the most posted down until the list is full, which stops early exactly
+ * because matches are common. Matches on a later word ("hair" in "long_hair") come after name
+ * and alias matches, as in tagcomplete.
+ */
 export class TagIndex {
-  private readonly keys: string[];
-  private readonly tagOf: Int32Array;
-  private readonly kindOf: Uint8Array;
-  private readonly aliasOf: Int32Array;
+  /** Tags by post count, most posted first. */
+  private readonly ranked: Tag[];
+  private readonly names: string[];
+  private readonly aliasKeys: string[][];
+  private readonly sortedKeys: string[];
 
   constructor(readonly tags: readonly Tag[]) {
+    this.ranked = [...tags].sort((a, b) => b.count - a.count);
+    this.names = this.ranked.map((tag) => tagKey(tag.name));
+    this.aliasKeys = this.ranked.map((tag) => (tag.aliases.length === 0 ? EMPTY : tag.aliases.map(tagKey)));
     const keys: string[] = [];
-    const tagOf: number[] = [];
-    const kindOf: number[] = [];
-    const aliasOf: number[] = [];
-    const add = (key: string, tag: number, kind: number, alias: number) => {
-      keys.push(key);
-      tagOf.push(tag);
-      kindOf.push(kind);
-      aliasOf.push(alias);
-    };
-    tags.forEach((tag, index) => {
-      const key = tagKey(tag.name);
-      add(key, index, 0, -1);
-      // Later words of a name ("long_hair" under "hair") so a query finds the tag as tagcomplete does.
-      for (let at = key.indexOf('_'); at >= 0 && at < key.length - 1; at = key.indexOf('_', at + 1)) {
-        add(key.slice(at + 1), index, 2, -1);
-      }
-      tag.aliases.forEach((alias, aliasIndex) => add(tagKey(alias), index, 1, aliasIndex));
-    });
-    const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
-    this.keys = order.map((i) => keys[i]!);
-    this.tagOf = Int32Array.from(order, (i) => tagOf[i]!);
-    this.kindOf = Uint8Array.from(order, (i) => kindOf[i]!);
-    this.aliasOf = Int32Array.from(order, (i) => aliasOf[i]!);
+    for (let i = 0; i < this.ranked.length; i++) {
+      const suffix = '\u0001' + i.toString(36);
+      keys.push(this.names[i] + suffix);
+      for (const alias of this.aliasKeys[i]!) keys.push(alias + suffix);
+    }
+    this.sortedKeys = keys.sort();
   }
 
   get size(): number {
@@ -133,42 +144,70 @@ export class TagIndex {
   }
 
   /**
-   * The best `limit` tags for `query` (a prefix): name matches before alias and word matches, then
-   * by post count. `total` counts every matching tag, so callers can say the list is incomplete.
+   * The best `limit` tags for `query` (a prefix): name and alias matches by post count, then
+   * later-word matches. `total` counts the prefix matches (names and aliases), so callers can tell
+   * the list is incomplete.
    */
   search(query: string, limit: number): { matches: TagMatch[]; total: number } {
     const prefix = tagKey(query);
-    if (prefix === '') return { matches: [], total: 0 };
-    let low = 0;
-    let high = this.keys.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.keys[mid]! < prefix) low = mid + 1;
-      else high = mid;
+    if (prefix === '' || limit <= 0) return { matches: [], total: 0 };
+    const [low, high] = this.prefixRange(prefix);
+    const found = new Map<number, TagMatch>();
+    let total = high - low;
+    if (high - low <= RANGE_SCAN_LIMIT) {
+      const hits = new Set<number>();
+      for (let i = low; i < high; i++) {
+        const key = this.sortedKeys[i]!;
+        hits.add(Number.parseInt(key.slice(key.lastIndexOf('\u0001') + 1), 36));
+      }
+      total = hits.size;
+      for (const rank of [...hits].sort((a, b) => a - b)) {
+        if (found.size >= limit) break;
+        found.set(rank, this.nameMatch(rank, prefix));
+      }
+    } else {
+      for (let rank = 0; rank < this.ranked.length && found.size < limit; rank++) {
+        if (this.names[rank]!.startsWith(prefix) || this.aliasKeys[rank]!.some((alias) => alias.startsWith(prefix))) {
+          found.set(rank, this.nameMatch(rank, prefix));
+        }
+      }
     }
-    // Best match kind per tag: a tag found by name and by a word counts once, as a name match.
-    const best = new Map<number, number>();
-    for (let i = low; i < this.keys.length && this.keys[i]!.startsWith(prefix); i++) {
-      const tag = this.tagOf[i]!;
-      const previous = best.get(tag);
-      if (previous === undefined || this.kindOf[i]! < this.kindOf[previous]!) best.set(tag, i);
-    }
-    const ranked = [...best.values()].sort((a, b) => {
-      const kindA = this.kindOf[a] === 2 ? 1 : 0;
-      const kindB = this.kindOf[b] === 2 ? 1 : 0;
-      if (kindA !== kindB) return kindA - kindB;
-      const countDiff = this.tags[this.tagOf[b]!]!.count - this.tags[this.tagOf[a]!]!.count;
-      if (countDiff !== 0) return countDiff;
-      return this.keys[a]!.length - this.keys[b]!.length;
-    });
-    const matches = ranked.slice(0, limit).map((i): TagMatch => {
-      const tag = this.tags[this.tagOf[i]!]!;
-      const kind = KIND_CODES[this.kindOf[i]!]!;
-      return kind === 'alias' ? { tag, kind, alias: tag.aliases[this.aliasOf[i]!]! } : { tag, kind };
-    });
-    return { matches, total: best.size };
+    if (found.size < limit) {
+      const wordStart = `_${prefix}`;
+      for (let rank = 0; rank < this.ranked.length; rank++) {
+        if (found.has(rank) || !this.names[rank]!.includes(wordStart)) continue;
+        total++;
+        if (found.size < limit) found.set(rank, { tag: this.ranked[rank]!, kind: 'word' });
+      }
+    } else total = Math.max(total, found.size + 1);
+    return { matches: [...found.values()], total };
+  }
+
+  private nameMatch(rank: number, prefix: string): TagMatch {
+    const tag = this.ranked[rank]!;
+    if (this.names[rank]!.startsWith(prefix)) return { tag, kind: 'name' };
+    const alias = this.aliasKeys[rank]!.findIndex((key) => key.startsWith(prefix));
+    return { tag, kind: 'alias', alias: tag.aliases[alias]! };
+  }
+
+  /** [low, high) of the sorted keys starting with `prefix`. */
+  private prefixRange(prefix: string): [number, number] {
+    const lowerBound = (target: string) => {
+      let low = 0;
+      let high = this.sortedKeys.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (this.sortedKeys[mid]! < target) low = mid + 1;
+        else high = mid;
+      }
+      return low;
+    };
+    // Every key with the prefix sorts between `prefix` and `prefix` + U+FFFF.
+    return [lowerBound(prefix), lowerBound(prefix + '\uffff')];
   }
 }
+
+const EMPTY: string[] = [];
 
 /**
  * How a tag is written into a prompt, as tagcomplete inserts it by default: underscores become
