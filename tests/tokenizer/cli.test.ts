@@ -121,7 +121,22 @@ describe('sdprompt tokens FILE', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('77/150');
     expect(result.stdout).toMatch(/chunk 1: 4 tokens, ends at 1:25 after "masterpiece, best quality"/);
-    expect(result.stdout).toMatch(/chunk 2: 2 tokens, ends at 2:8 after ".*red hair"/);
+    expect(result.stdout).toMatch(/chunk 2: 2 tokens, ends at 2:8 after "red hair"/);
+  });
+
+  it('shows every prompt of a .sdprompt file with chunk ends in file lines', async () => {
+    const file = path.join(emptyHome, 'house.sdprompt');
+    const long = Array.from({ length: 76 }, () => 'a').join(' ');
+    writeFileSync(file, `@prompt house\n<lora:x:0.5> a house\n@negative\nblurry\n\n@prompt long\n${long}\n`);
+    const result = await run(['tokens', file]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/house\.sdprompt:1 prompt house \(positive\): 2\/75 \(A1111 token counter\), 1 chunk$/);
+    expect(lines[1]).toMatch(/chunk 1: 2 tokens, ends at 2:20 after "<lora:x:0\.5> a house"/);
+    expect(lines[2]).toMatch(/prompt house \(negative\): 1\/75/);
+    expect(lines[4]).toMatch(/house\.sdprompt:6 prompt long \(positive\): 76\/150/);
+    expect(lines[5]).toMatch(/chunk 1: 75 tokens, ends at 7:149 after/);
+    expect(lines[6]).toMatch(/chunk 2: 1 token, ends at 7:151 after/);
   });
 
   it('estimates without a vocabulary, says so once, and marks every count', async () => {

@@ -12,8 +12,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CliError, mapJsonLines, readAll, type CliContext } from '../context.js';
-import type { A1111Conditioning } from '../../semantics/model.js';
-import type { PromptChunk } from '../../tokenizer/index.js';
+import type { EngineKind, ResolvedPrompt } from '../../semantics/model.js';
+import type { PromptChunk, PromptTokenCounter } from '../../tokenizer/index.js';
 
 interface TokensOptions {
   ids?: boolean;
@@ -29,8 +29,6 @@ interface TokensOptions {
 const FRONT_ENDS = ['a1111', 'comfyui', 'openai'] as const;
 const ENGINES = ['a1111', 'comfyui'] as const;
 const DEFAULT_STEPS = 20;
-
-type ConditionA1111 = (text: string, options: { steps: number; hiresSteps?: number | null }) => A1111Conditioning;
 
 export function registerTokens(program: Command, context: CliContext): void {
   program
@@ -64,16 +62,6 @@ function integer(value: string | undefined, flag: string, min: number, max: numb
     throw new CliError(`${flag} must be an integer from ${min} to ${max} (got '${value}')`);
   }
   return parsed;
-}
-
-async function loadConditionA1111(): Promise<ConditionA1111> {
-  // Loaded lazily (and by a computed path, so this command builds while the semantics stage grows).
-  const specifier = '../../semantics/a1111/index.js';
-  const module = (await import(specifier)) as { conditionA1111?: ConditionA1111 };
-  if (typeof module.conditionA1111 !== 'function') {
-    throw new CliError('internal error: the A1111 prompt semantics (conditionA1111) are not available in this build');
-  }
-  return module.conditionA1111;
 }
 
 async function runTokens(file: string | undefined, options: TokensOptions, context: CliContext): Promise<number> {
@@ -113,7 +101,7 @@ async function runTokens(file: string | undefined, options: TokensOptions, conte
   }
 
   const counter = new api.PromptTokenCounter(tokenizer, { commaPaddingBacktrack: backtrack });
-  const conditionA1111 = engine === 'a1111' ? await loadConditionA1111() : undefined;
+  const { conditionA1111 } = await import('../../semantics/a1111/index.js');
 
   if (options.jsonl) {
     await mapJsonLines(context, (input) => {
@@ -131,7 +119,7 @@ async function runTokens(file: string | undefined, options: TokensOptions, conte
           chunks: chunking.chunks.map((chunk) => chunk.tokens.map((token) => [token.id, token.weight])),
         };
       }
-      const count = counter.a1111(conditionA1111!(prompt, { steps: lineSteps }));
+      const count = counter.a1111(conditionA1111(prompt, { steps: lineSteps }));
       return {
         count: count.count,
         target: count.target,
@@ -152,14 +140,67 @@ async function runTokens(file: string | undefined, options: TokensOptions, conte
     context.stdout.write(`${JSON.stringify(ids)}${tokenizer ? '' : '  (approximate: no vocabulary)'}\n`);
     return 0;
   }
+  if (file !== undefined && file.endsWith('.sdprompt')) {
+    context.stdout.write(await renderPromptFile(name, text, path.resolve(context.cwd, file), counter, options.engine === undefined ? undefined : engine));
+    return 0;
+  }
+  const view = { text: prompt, toDocument: (offset: number) => offset };
   if (engine === 'comfyui') {
     const chunking = counter.comfy(prompt);
-    context.stdout.write(renderChunks(name, prompt, 'ComfyUI', chunking.tokenCount, chunking.target, chunking.chunks, chunking.approximate));
+    context.stdout.write(renderChunks(`${name}:`, view, 'comfyui', chunking.tokenCount, chunking.target, chunking.chunks, chunking.approximate));
   } else {
-    const count = counter.a1111(conditionA1111!(prompt, { steps }));
-    context.stdout.write(renderChunks(name, prompt, 'A1111', count.count, count.target, count.first.chunks, count.approximate));
+    const count = counter.a1111(conditionA1111(prompt, { steps }));
+    context.stdout.write(renderChunks(`${name}:`, view, 'a1111', count.count, count.target, count.first.chunks, count.approximate));
   }
   return 0;
+}
+
+/**
+ * A `.sdprompt` file: every prompt (positive and negative) with the counter of the engine it targets
+ * (its `engine` parameter, else A1111 rules, unless --engine says otherwise), chunk ends in file lines.
+ */
+async function renderPromptFile(
+  name: string,
+  source: string,
+  absolutePath: string,
+  counter: PromptTokenCounter,
+  engineOverride: EngineKind | undefined,
+): Promise<string> {
+  const { parse, analyze } = await import('../../index.js');
+  const { readFileSync } = await import('node:fs');
+  const parsed = parse(source);
+  const model = analyze(parsed.ast, {
+    path: absolutePath,
+    readFile: (file) => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  let out = '';
+  model.prompts.forEach((prompt, index) => {
+    const engine = engineOverride ?? prompt.parameters.engine ?? 'a1111';
+    const label = prompt.name ?? `#${index + 1}`;
+    const sides: Array<[string, ResolvedPrompt | undefined]> = [
+      ['positive', prompt.positive],
+      ['negative', prompt.negative],
+    ];
+    for (const [role, resolved] of sides) {
+      if (resolved === undefined) continue;
+      const view = { text: source, toDocument: (offset: number) => resolved.sourceMap[offset] ?? offset };
+      const header = `${name}:${prompt.node.range.start.line + 1} prompt ${label} (${role}):`;
+      if (engine === 'comfyui') {
+        const chunking = counter.comfy(resolved.text);
+        out += renderChunks(header, view, 'comfyui', chunking.tokenCount, chunking.target, chunking.chunks, chunking.approximate);
+      } else {
+        const count = counter.a1111(resolved.a1111);
+        out += renderChunks(header, view, 'a1111', count.count, count.target, count.first.chunks, count.approximate);
+      }
+    }
+  });
+  return out === '' ? `${name}: no prompts\n` : out;
 }
 
 /** `tokenizer.vocab` and `library.comfyuiRoot` from sdprompt.config.json (docs/configuration.md). */
@@ -201,28 +242,33 @@ function lineColumn(text: string, offset: number): string {
 
 /** The human view: the counter, then each chunk with the place its last token came from. */
 function renderChunks(
-  name: string,
-  prompt: string,
-  engineName: string,
+  header: string,
+  view: { text: string; toDocument: (offset: number) => number },
+  engine: 'a1111' | 'comfyui',
   count: number,
   target: number,
   chunks: readonly PromptChunk[],
   approximate: boolean,
 ): string {
   const mark = approximate ? '~' : '';
+  const engineName = engine === 'a1111' ? 'A1111 token counter' : 'ComfyUI';
   const lines = [
-    `${name}: ${mark}${count}/${target} (${engineName}${engineName === 'A1111' ? ' token counter' : ''}), ` +
-      `${chunks.length} chunk${chunks.length === 1 ? '' : 's'}${approximate ? ', estimated' : ''}`,
+    `${header} ${mark}${count}/${target} (${engineName}), ${chunks.length} chunk${chunks.length === 1 ? '' : 's'}` +
+      `${approximate ? ', estimated' : ''}`,
   ];
   chunks.forEach((chunk, index) => {
-    const size = `${mark}${chunk.tokens.length} token${chunk.tokens.length === 1 ? '' : 's'}`;
     if (chunk.tokens.length === 0) {
       lines.push(`  chunk ${index + 1}: empty`);
       return;
     }
-    const end = Math.max(...chunk.tokens.map((token) => token.end));
-    const excerpt = prompt.slice(Math.max(0, end - 40), end).replace(/\r?\n/g, '⏎');
-    lines.push(`  chunk ${index + 1}: ${size}, ends at ${lineColumn(prompt, end - 1)} after "${end > 40 ? '…' : ''}${excerpt}"`);
+    const size = `${mark}${chunk.tokens.length} token${chunk.tokens.length === 1 ? '' : 's'}`;
+    const lastChar = view.toDocument(Math.max(...chunk.tokens.map((token) => token.end)) - 1);
+    const end = lastChar + 1;
+    // The words that end the chunk, from the same line only.
+    const lineStart = view.text.lastIndexOf('\n', lastChar) + 1;
+    const from = Math.max(lineStart, end - 40);
+    const excerpt = view.text.slice(from, end);
+    lines.push(`  chunk ${index + 1}: ${size}, ends at ${lineColumn(view.text, lastChar)} after "${from > lineStart ? '…' : ''}${excerpt}"`);
   });
   return lines.join('\n') + '\n';
 }
