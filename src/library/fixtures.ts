@@ -335,7 +335,7 @@ export function kohyaMetadata(options: KohyaMetadataOptions): Record<string, str
     ss_network_dim: String(options.rank),
     ss_network_alpha: String(options.alpha),
     ss_mixed_precision: 'fp16',
-    ss_v2: String(options.family === 'sd2'),
+    ss_v2: options.family === 'sd2' ? 'True' : 'False',
     ss_base_model_version: base.version,
     ss_clip_skip: options.family === 'sd1' ? '2' : 'None',
     ss_sd_model_name: base.model,
@@ -444,7 +444,7 @@ export async function writeLoraFixture(dir: string, fixture: LoraFixture): Promi
     }
     const tensors = loraTensors(options);
     let tagFrequency = fixture.tagFrequency;
-    if (fixture.bigHeader) tagFrequency = { ...tagFrequency, [`5_${fixture.outputName ?? fixture.name}`]: bigTagFrequency(seed, 12_000) };
+    if (fixture.bigHeader) tagFrequency = { ...tagFrequency, [`5_${fixture.outputName ?? fixture.name}`]: bigTagFrequency(seed, 36_000) };
     let metadata: Record<string, string> | undefined;
     if (fixture.metadata === undefined || fixture.metadata === 'kohya') {
       metadata = kohyaMetadata({

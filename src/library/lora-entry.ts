@@ -28,7 +28,18 @@ export interface LoraFileFacts {
 }
 
 export const LORA_EXTENSIONS = ['.safetensors', '.pt', '.ckpt'] as const;
-const METADATA_VALUE_LIMIT = 2_000;
+const METADATA_VALUE_LIMIT = 1_000;
+
+/**
+ * Metadata kept on the entry (and in the index): the training facts people read. Left out: the
+ * tag list (summarised in `tagFrequency`), bucket and dataset tables and `modelspec.thumbnail`
+ * (an embedded image), which are large and said elsewhere.
+ */
+function keepMetadataKey(key: string): boolean {
+  if (key === 'ss_tag_frequency' || key === 'ss_bucket_info' || key === 'ss_datasets' || key === 'ss_reg_dataset_dirs') return false;
+  if (key === 'modelspec.thumbnail') return false;
+  return true;
+}
 
 export function isPickle(fileName: string): boolean {
   return /\.(pt|ckpt|bin|pth)$/i.test(fileName);
@@ -48,7 +59,7 @@ export function readLoraFacts(path: string, size: number): LoraFileFacts {
   const keys = classifyLoraKeys(header.tensors);
   const metadata: Record<string, string> = {};
   for (const [key, value] of Object.entries(header.metadata)) {
-    if (key === 'ss_tag_frequency') continue;
+    if (!keepMetadataKey(key)) continue;
     metadata[key] = value.length > METADATA_VALUE_LIMIT ? `${value.slice(0, METADATA_VALUE_LIMIT)}…` : value;
   }
   const facts: LoraFileFacts = {

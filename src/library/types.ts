@@ -111,8 +111,9 @@ export interface LoraEntry extends FileEntryBase {
   /** `sshs_model_hash` from the metadata (the LoRA hash A1111 prefers). */
   sshsModelHash?: string;
   /**
-   * The `__metadata__` strings, with `ss_tag_frequency` dropped (see `tagFrequency`) and values
-   * longer than 2,000 characters cut, so that the index stays small.
+   * The `__metadata__` strings, without `ss_tag_frequency` (see `tagFrequency`), `ss_bucket_info`,
+   * `ss_datasets`, `ss_reg_dataset_dirs` and `modelspec.thumbnail`, and with values longer than
+   * 1,000 characters cut, so that the index stays small.
    */
   metadata: Record<string, string>;
   /** The most frequent training tags, most frequent first (at most 30). */
