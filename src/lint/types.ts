@@ -88,8 +88,9 @@ export interface LintLora {
 export interface LintChunk {
   /** Tokens in this chunk (without start/end/padding). */
   tokenCount: number;
-  /** Offsets in `ResolvedPrompt.text` of the first and last character that produced a token, or -1. */
+  /** Offset in `ResolvedPrompt.text` of the first character that produced a token, or -1 (empty chunk). */
   textStart: number;
+  /** Offset just after the last character that produced a token, or -1. */
   textEnd: number;
 }
 

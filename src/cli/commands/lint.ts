@@ -80,6 +80,40 @@ async function runLint(patterns: string[], options: LintCommandOptions, context:
     }
   };
   const unused = options.reportUnusedDisableDirectives ? ('warn' as const) : undefined;
+  // One library / tokenizer per distinct configuration (usually exactly one per run).
+  const adapters = await import('../../lint/adapters.js');
+  const libraries = new Map<string, Promise<import('../../lint/types.js').LintLibrary | undefined>>();
+  const tokenizers = new Map<string, Promise<import('../../lint/types.js').LintTokenizer | undefined>>();
+  const toolsFor = async (config: import('../../config/types.js').ResolvedConfig) => {
+    let library: Promise<import('../../lint/types.js').LintLibrary | undefined> | undefined;
+    if (adapters.hasLibrarySettings(config.library)) {
+      const key = JSON.stringify(config.library);
+      library = libraries.get(key);
+      if (!library) {
+        library = adapters.openLibrary(config.library, context.env).then(
+          ({ library: opened, problems }) => {
+            for (const problem of problems.slice(0, 5)) context.stderr.write(`note: library: ${problem}\n`);
+            if (problems.length > 5) context.stderr.write(`note: library: ${problems.length - 5} more problems (run "sdprompt loras" for details)\n`);
+            return opened;
+          },
+          (error: Error) => {
+            throw new CliError(`cannot open the LoRA library configured in ${config.sources.at(-1) ?? 'the configuration'}: ${error.message}`);
+          },
+        );
+        libraries.set(key, library);
+      }
+    }
+    const tokenizerKey = config.tokenizer.vocab ?? '';
+    let tokenizer = tokenizers.get(tokenizerKey);
+    if (!tokenizer) {
+      tokenizer = adapters.openTokenizer(config.tokenizer, context.env, context.cwd).catch((error: Error) => {
+        throw new CliError(`cannot load the CLIP vocabulary ${config.tokenizer.vocab ?? context.env.SDPROMPT_CLIP_VOCAB ?? ''}: ${error.message}`);
+      });
+      tokenizers.set(tokenizerKey, tokenizer);
+    }
+    const [openedLibrary, openedTokenizer] = await Promise.all([library, tokenizer]);
+    return { ...(openedLibrary ? { library: openedLibrary } : {}), ...(openedTokenizer ? { tokenizer: openedTokenizer } : {}) };
+  };
   const reports: Array<import('../../lint/reporters/index.js').FileReport> = [];
   const skipped: Array<{ ruleId: string; needs: 'library' | 'tokenizer' }> = [];
 
@@ -90,6 +124,7 @@ async function runLint(patterns: string[], options: LintCommandOptions, context:
     const config = configFor(options.stdinFilename ? filePath : path.join(context.cwd, '__stdin__.sdprompt'));
     const lintOptions = {
       ...(options.stdinFilename ? { filePath } : {}),
+      ...(await toolsFor(config)),
       config,
       readFile: readInclude,
       reportUnusedDisableDirectives: unused,
@@ -125,7 +160,8 @@ async function runLint(patterns: string[], options: LintCommandOptions, context:
         throw new CliError(`cannot read ${path.relative(context.cwd, file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
       const config = configFor(file);
-      const lintOptions = { filePath: file, config, readFile: readInclude, reportUnusedDisableDirectives: unused, noInlineConfig: !options.inlineConfig };
+      const tools = await toolsFor(config);
+      const lintOptions = { filePath: file, config, ...tools, readFile: readInclude, reportUnusedDisableDirectives: unused, noInlineConfig: !options.inlineConfig };
       if (options.fix || options.fixDryRun) {
         const fixed = lintAndFix(text, lintOptions);
         if (options.fix && fixed.output !== text && !fixed.hasSyntaxErrors) writeAtomically(fs, file, fixed.output);
@@ -134,7 +170,8 @@ async function runLint(patterns: string[], options: LintCommandOptions, context:
         continue;
       }
       let key: string | undefined;
-      if (cache && cacheModule) {
+      // Library contents are not part of the key, so results that depend on a library are not cached.
+      if (cache && cacheModule && !tools.library) {
         let fingerprint = fingerprints.get(config);
         if (!fingerprint) {
           fingerprint = cacheModule.configFingerprint(config, `${options.inlineConfig}:${unused ?? ''}`);

@@ -27,11 +27,11 @@ export const chunkBoundary: Rule = {
       for (let index = 0; index + 1 < chunks.length; index++) {
         const before = chunks[index]!;
         const after = chunks[index + 1]!;
-        if (before.textEnd < 0 || after.textStart < 0 || after.textStart <= before.textEnd) continue;
-        const between = resolved.text.slice(before.textEnd + 1, after.textStart);
-        // A comma or line break between the chunks means the boundary falls between tags.
-        if (/[,\n]/.test(between) || /[,]\s*$/.test(resolved.text.slice(0, before.textEnd + 1))) continue;
-        let start = before.textEnd;
+        if (before.textEnd < 0 || after.textStart < 0 || after.textStart < before.textEnd) continue;
+        const between = resolved.text.slice(before.textEnd, after.textStart);
+        // A comma, line break or BREAK at the boundary means it falls between tags.
+        if (/[,\n]|\bBREAK\b/.test(between) || /,\s*$/.test(resolved.text.slice(0, before.textEnd)) || /^\s*,/.test(resolved.text.slice(after.textStart))) continue;
+        let start = before.textEnd - 1;
         while (start > 0 && !/[,\n]/.test(resolved.text[start - 1]!)) start--;
         let end = after.textStart;
         while (end < resolved.text.length && !/[,\n]/.test(resolved.text[end]!)) end++;
