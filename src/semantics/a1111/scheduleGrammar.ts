@@ -237,74 +237,89 @@ export class ScheduleParser {
     return this.resolveStart();
   }
 
+  /**
+   * The start-level resolution in one left-to-right pass. Prompt pieces follow item chains (each
+   * position has one greedy next item, plus a whitespace-token boundary), so "prompt(j, k) is
+   * valid" means j is an ancestor of k on those chains. Instead of listing every candidate j for
+   * every end k, each position carries an aggregate over its reachable ancestors: whether 0 is one
+   * (order 0), the largest (our pick), and the min/max of `signature[j] + suffix(j)` (all
+   * candidates give the same reading iff min == max) plus whether any is itself ambiguous.
+   */
   private resolveStart(): ScheduleStructure {
     const { n, text } = this;
+    const suffix = this.dynamicSuffixSums();
     const reachable = new Uint8Array(n + 1);
     reachable[0] = 1;
-    /** promptStarts[k]: reachable j < k with prompt(j, k) valid. */
-    const promptStarts: number[][] = Array.from({ length: n + 1 }, () => []);
-    for (let j = 0; j < n; j++) {
-      if (!reachable[j]) continue;
-      for (const k of this.promptBoundaries(j)) {
-        if (k > j) {
-          promptStarts[k]!.push(j);
-          reachable[k] = 1;
-        }
-      }
-      if (isLiteralBracket(text[j])) reachable[j + 1] = 1;
-    }
-    if (!reachable[n]) return { ok: false, pieces: [], groups: this.groups, ambiguities: [] };
-
-    // Per end k: chosen split, whether its candidates disagree, and a signature of the dynamic
-    // groups the interpretation contains (sum of per-group hashes; equal sets ⇔ equal sums).
     const choice = new Int32Array(n + 1).fill(-1);
     const choiceKind = new Uint8Array(n + 1); // 0 whole prompt, 1 all literal, 2 star+prompt, 3 star+literal
     const signature = new Float64Array(n + 1);
     const ambiguous = new Uint8Array(n + 1);
-    const tiedAt = new Map<number, number[]>();
-    const suffix = this.dynamicSuffixSums();
-    const promptSignature = (j: number, k: number): number => suffix(j) - suffix(k);
+    const tied = new Uint8Array(n + 1);
+    // Aggregates over reachable chain ancestors of each position.
+    const anyAncestor = new Uint8Array(n + 1);
+    const zeroAncestor = new Uint8Array(n + 1);
+    const maxAncestor = new Int32Array(n + 1).fill(-1);
+    const minValue = new Float64Array(n + 1).fill(Infinity);
+    const maxValue = new Float64Array(n + 1).fill(-Infinity);
+    const ambiguousAncestor = new Uint8Array(n + 1);
+    // Literal-run aggregate (order 3 candidates), reset at every non-literal character.
+    let runAny = false;
+    let runMin = Infinity;
+    let runMax = -Infinity;
+    let runAmbiguous = false;
+    let runStart = 0;
 
-    for (let k = 1; k <= n; k++) {
-      if (!reachable[k]) continue;
-      const starts = promptStarts[k]!;
-      if (starts.length > 0 && starts[0] === 0) {
-        choiceKind[k] = 0;
-        choice[k] = 0;
-        signature[k] = promptSignature(0, k);
-        continue;
+    const propagate = (from: number, to: number, self: boolean): void => {
+      if (self) {
+        anyAncestor[to] = 1;
+        if (from === 0) zeroAncestor[to] = 1;
+        if (from > maxAncestor[to]!) maxAncestor[to] = from;
+        const value = signature[from]! + suffix(from);
+        if (value < minValue[to]!) minValue[to] = value;
+        if (value > maxValue[to]!) maxValue[to] = value;
+        if (ambiguous[from]) ambiguousAncestor[to] = 1;
       }
-      let literalStart = k;
-      while (literalStart > 0 && isLiteralBracket(text[literalStart - 1])) literalStart--;
-      if (literalStart === 0) {
-        choiceKind[k] = 1;
-        choice[k] = 0;
-        continue;
+      if (anyAncestor[from]) {
+        anyAncestor[to] = 1;
+        if (zeroAncestor[from]) zeroAncestor[to] = 1;
+        if (maxAncestor[from]! > maxAncestor[to]!) maxAncestor[to] = maxAncestor[from]!;
+        if (minValue[from]! < minValue[to]!) minValue[to] = minValue[from]!;
+        if (maxValue[from]! > maxValue[to]!) maxValue[to] = maxValue[from]!;
+        if (ambiguousAncestor[from]) ambiguousAncestor[to] = 1;
       }
-      let candidates: number[];
-      let kind: number;
-      if (starts.length > 0) {
-        candidates = starts;
-        kind = 2;
-      } else {
-        candidates = [];
-        for (let j = literalStart; j < k; j++) if (reachable[j]) candidates.push(j);
-        kind = 3;
+    };
+
+    for (let k = 0; k <= n; k++) {
+      if (k > 0) {
+        const literalBefore = isLiteralBracket(text[k - 1]);
+        if (literalBefore && reachable[k - 1]) {
+          runAny = true;
+          const value = signature[k - 1]!;
+          if (value < runMin) runMin = value;
+          if (value > runMax) runMax = value;
+          if (ambiguous[k - 1]) runAmbiguous = true;
+        } else if (!literalBefore) {
+          runStart = k;
+          runAny = false;
+          runMin = Infinity;
+          runMax = -Infinity;
+          runAmbiguous = false;
+        }
+        if (anyAncestor[k] || runAny) reachable[k] = 1;
+        if (reachable[k]) this.resolveEnd(k, { zeroAncestor, maxAncestor, minValue, maxValue, ambiguousAncestor, anyAncestor }, { runAny, runMin, runMax, runAmbiguous, runStart }, { choice, choiceKind, signature, ambiguous, tied }, suffix);
       }
-      const sign = (j: number): number => signature[j]! + (kind === 2 ? promptSignature(j, k) : 0);
-      const chosen = candidates[candidates.length - 1]!;
-      choiceKind[k] = kind;
-      choice[k] = chosen;
-      signature[k] = sign(chosen);
-      let differs = false;
-      let inherited = false;
-      for (const j of candidates) {
-        if (sign(j) !== signature[k]) differs = true;
-        if (ambiguous[j]) inherited = true;
+      if (k === n) break;
+      // Successors of k on the item chains: the whitespace-token boundary and the next item's end.
+      const end = this.itemEnd(k);
+      if (end < 0) continue;
+      const self = reachable[k] === 1;
+      if (SPACE.test(text[k]!)) {
+        const spaceEnd = this.spaceEnd(k);
+        if (spaceEnd < end) propagate(k, spaceEnd, self);
       }
-      if (differs) tiedAt.set(k, candidates);
-      ambiguous[k] = differs || inherited ? 1 : 0;
+      propagate(k, end, self);
     }
+    if (!reachable[n]) return { ok: false, pieces: [], groups: this.groups, ambiguities: [] };
 
     const pieces: StartPiece[] = [];
     const ambiguities: StartAmbiguity[] = [];
@@ -312,8 +327,7 @@ export class ScheduleParser {
     while (k > 0) {
       const kind = choiceKind[k]!;
       const j = choice[k]!;
-      const tied = tiedAt.get(k);
-      if (tied !== undefined) ambiguities.push(this.describeTie(tied, k, kind === 2, choice, choiceKind));
+      if (tied[k]) ambiguities.push(this.describeTie(this.candidates(k, kind, reachable), k, kind === 2, choice, choiceKind));
       pieces.push({ kind: kind === 0 || kind === 2 ? 'prompt' : 'literal', start: j, end: k });
       if (kind <= 1) break;
       k = j;
@@ -321,6 +335,58 @@ export class ScheduleParser {
     pieces.reverse();
     if (ambiguous[n] && ambiguities.length === 0) ambiguities.push({ start: 0, end: n, groups: [] });
     return { ok: true, pieces, groups: this.groups, ambiguities: ambiguities.reverse() };
+  }
+
+  /** Picks the packed node lark would try first for `star(0, k)` (see the module comment). */
+  private resolveEnd(
+    k: number,
+    chains: { zeroAncestor: Uint8Array; maxAncestor: Int32Array; minValue: Float64Array; maxValue: Float64Array; ambiguousAncestor: Uint8Array; anyAncestor: Uint8Array },
+    run: { runAny: boolean; runMin: number; runMax: number; runAmbiguous: boolean; runStart: number },
+    out: { choice: Int32Array; choiceKind: Uint8Array; signature: Float64Array; ambiguous: Uint8Array; tied: Uint8Array },
+    suffix: (p: number) => number,
+  ): void {
+    const { text } = this;
+    if (chains.zeroAncestor[k]) {
+      out.choiceKind[k] = 0;
+      out.choice[k] = 0;
+      out.signature[k] = suffix(0) - suffix(k);
+      return;
+    }
+    if (run.runStart === 0 && isLiteralBracket(text[k - 1])) {
+      out.choiceKind[k] = 1;
+      out.choice[k] = 0;
+      return;
+    }
+    let differs: boolean;
+    let inherited: boolean;
+    if (chains.anyAncestor[k]) {
+      const j = chains.maxAncestor[k]!;
+      out.choiceKind[k] = 2;
+      out.choice[k] = j;
+      out.signature[k] = out.signature[j]! + suffix(j) - suffix(k);
+      differs = chains.minValue[k] !== chains.maxValue[k];
+      inherited = chains.ambiguousAncestor[k] === 1;
+    } else {
+      const j = k - 1;
+      out.choiceKind[k] = 3;
+      out.choice[k] = j;
+      out.signature[k] = out.signature[j]!;
+      differs = run.runMin !== run.runMax;
+      inherited = run.runAmbiguous;
+    }
+    if (differs) out.tied[k] = 1;
+    out.ambiguous[k] = differs || inherited ? 1 : 0;
+  }
+
+  /** The tied split points of `star(0, k)` (only computed to describe an ambiguity). */
+  private candidates(k: number, kind: number, reachable: Uint8Array): number[] {
+    const found: number[] = [];
+    if (kind === 3) {
+      for (let j = k - 1; j >= 0 && isLiteralBracket(this.text[j]); j--) if (reachable[j]) found.push(j);
+      return found.reverse();
+    }
+    for (let j = 1; j < k; j++) if (reachable[j] && this.promptBoundaries(j).includes(k)) found.push(j);
+    return found;
   }
 
   /** suffix(p): signature of the dynamic group items on the prompt chain from p. */

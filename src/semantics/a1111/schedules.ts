@@ -176,9 +176,19 @@ export function promptSchedules(text: string, options: ScheduleOptions, origins?
   }
   const renderer = new ScheduleRenderer(parser, structure);
   const stepList = renderer.collectSteps(options);
+  // Steps that show the same source ranges (e.g. the two sides of an alternation) share one
+  // text/origins/attention; treat them as read-only.
+  const byRanges = new Map<string, Omit<ScheduleStep, 'step'>>();
   const result: ScheduleStep[] = stepList.map((step) => {
-    const rendered = materialize(text, origins, renderer.render(step));
-    return { step, ...rendered, attention: parsePromptAttention(rendered.text, rendered.origins) };
+    const ranges = renderer.render(step);
+    const key = ranges.join(',');
+    let shown = byRanges.get(key);
+    if (shown === undefined) {
+      const rendered = materialize(text, origins, ranges);
+      shown = { ...rendered, attention: parsePromptAttention(rendered.text, rendered.origins) };
+      byRanges.set(key, shown);
+    }
+    return { step, ...shown };
   });
   const ambiguities: Ambiguity[] = structure.ambiguities.map((tie) => ({
     textStart: at(tie.start),
