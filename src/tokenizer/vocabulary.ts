@@ -149,7 +149,11 @@ function mergeLines(text: string, source: string): MergeList {
   return merges;
 }
 
-function finish(tokens: string[], ids: Map<string, number>, merges: MergeList, source: string): ClipVocabulary {
+/**
+ * Completes a vocabulary. `firstMergeId` is set when merge i is known to be token `firstMergeId + i`
+ * (simple_tokenizer's layout), which saves looking each merged string up.
+ */
+function finish(tokens: string[], ids: Map<string, number>, merges: MergeList, source: string, firstMergeId?: number): ClipVocabulary {
   const byteIds = new Int32Array(256);
   const byteEndIds = new Int32Array(256);
   for (let b = 0; b < 256; b++) {
@@ -164,7 +168,7 @@ function finish(tokens: string[], ids: Map<string, number>, merges: MergeList, s
   for (let rank = 0; rank < MERGE_COUNT; rank++) {
     const leftId = ids.get(merges.lefts[rank]!);
     const rightId = ids.get(merges.rights[rank]!);
-    const mergedId = ids.get(merges.joined[rank]!);
+    const mergedId = firstMergeId !== undefined ? firstMergeId + rank : ids.get(merges.joined[rank]!);
     if (leftId === undefined || rightId === undefined || mergedId === undefined) {
       throw new VocabularyError(
         `${source}: merge ${rank + 1} (${merges.lefts[rank]} ${merges.rights[rank]}) refers to tokens missing from the vocabulary`,
@@ -209,7 +213,8 @@ export function vocabularyFromMergesText(text: string, source: string): ClipVoca
   tokens.push('<|startoftext|>', '<|endoftext|>');
   const ids = new Map<string, number>();
   for (let id = 0; id < tokens.length; id++) ids.set(tokens[id]!, id);
-  return finish(tokens, ids, merges, source);
+  if (ids.size !== tokens.length) throw new VocabularyError(`${source}: repeated merges; not a CLIP merges file`);
+  return finish(tokens, ids, merges, source, 512);
 }
 
 function countLines(text: string): number {
