@@ -96,3 +96,44 @@ export {
   type NetworkAlgorithm,
   type Suggestion as LoraSuggestion,
 } from './library/index.js';
+
+export {
+  lint,
+  lintAndFix,
+  applyFixes,
+  applyEdits,
+  runRules,
+  builtinRules,
+  presetNames,
+  skippedRuleNotes,
+  exampleLibrary,
+  MAX_FIX_PASSES,
+  type LintOptions,
+  type LintResult,
+  type FixResult,
+  type Rule,
+  type RuleMeta,
+  type RuleContext,
+  type RuleReport,
+  type RuleSeverity,
+  type RuleCategory,
+  type LintLibrary,
+  type LintLora,
+  type LintTokenizer,
+  type LintSettings,
+  type PromptTextSite,
+} from './lint/index.js';
+export { lintLibraryFrom } from './lint/adapters.js';
+export { reporters, toEslintResults, toSarif, type FileReport, type ReportContext, type Reporter } from './lint/reporters/index.js';
+export {
+  ConfigLoader,
+  ConfigError,
+  ConfigValidator,
+  buildConfigSchema,
+  CONFIG_FILE_NAME,
+  type SdpromptConfig,
+  type ResolvedConfig,
+  type RuleSetting,
+  type LibrarySettings,
+  type TokenizerSettings,
+} from './config/index.js';
