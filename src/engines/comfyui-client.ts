@@ -100,23 +100,51 @@ export class ComfyClient {
     return this.http.bytes(`/view?${query}`);
   }
 
-  private connect(onMessage: (message: { type: string; data: Record<string, unknown> }) => void, onClose: () => void): Promise<WebSocket | undefined> {
-    const url = this.http.baseUrl.replace(/^http/, 'ws') + `/ws?clientId=${encodeURIComponent(this.clientId)}`;
-    return new Promise((resolve) => {
+  /**
+   * One WebSocket per client, shared by its jobs (events carry prompt_id) and reopened with the
+   * same clientId when it drops, as ComfyUI expects (engine-apis.md §2, §7.3).
+   */
+  private socket?: WebSocket;
+  private opening?: Promise<WebSocket | undefined>;
+  private readonly messageListeners = new Set<(message: { type: string; data: Record<string, unknown> }) => void>();
+  private readonly closeListeners = new Set<() => void>();
+
+  private ensureSocket(): Promise<WebSocket | undefined> {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) return Promise.resolve(this.socket);
+    this.opening ??= new Promise<WebSocket | undefined>((resolve) => {
+      const url = this.http.baseUrl.replace(/^http/, 'ws') + `/ws?clientId=${encodeURIComponent(this.clientId)}`;
       const socket = new WebSocket(url);
       const timer = setTimeout(() => (socket.terminate(), resolve(undefined)), 5000);
-      socket.on('open', () => (clearTimeout(timer), resolve(socket)));
+      socket.on('open', () => {
+        clearTimeout(timer);
+        this.socket = socket;
+        resolve(socket);
+      });
       socket.on('error', () => (clearTimeout(timer), resolve(undefined)));
-      socket.on('close', onClose);
+      socket.on('close', () => {
+        if (this.socket === socket) this.socket = undefined;
+        for (const listener of [...this.closeListeners]) listener();
+      });
       socket.on('message', (data, isBinary) => {
         if (isBinary) return; // previews
+        let message: { type: string; data: Record<string, unknown> };
         try {
-          onMessage(JSON.parse(data.toString()));
+          message = JSON.parse(data.toString());
         } catch {
-          // a malformed event only loses speed; history still decides
+          return; // a malformed event only loses speed; history still decides
         }
+        for (const listener of [...this.messageListeners]) listener(message);
       });
+    }).finally(() => {
+      this.opening = undefined;
     });
+    return this.opening;
+  }
+
+  /** Closes the shared WebSocket (the process can exit once every client is closed). */
+  close(): void {
+    this.socket?.close();
+    this.socket = undefined;
   }
 
   /** Queues a graph and waits for its images. */
@@ -129,8 +157,7 @@ export class ComfyClient {
     };
     let socketDropped = false;
     let socketFailure: EngineError | undefined;
-    const socket = await this.connect(
-      (message) => {
+    const onMessage = (message: { type: string; data: Record<string, unknown> }) => {
         if (message.data?.prompt_id !== promptId) return;
         if (message.type === 'progress' && options.onProgress) {
           const value = Number(message.data.value);
@@ -144,13 +171,14 @@ export class ComfyClient {
           );
         }
         if (['execution_success', 'execution_error', 'execution_interrupted'].includes(message.type) || (message.type === 'executing' && message.data.node === null)) wake();
-      },
-      () => {
-        socketDropped = true;
-        wake();
-      },
-    );
-    if (!socket) socketDropped = true;
+    };
+    const onClose = () => {
+      socketDropped = true;
+      wake();
+    };
+    this.messageListeners.add(onMessage);
+    this.closeListeners.add(onClose);
+    if (!(await this.ensureSocket())) socketDropped = true;
     try {
       let queued: { prompt_id?: string; node_errors?: Record<string, ComfyNodeError> };
       try {
@@ -197,7 +225,8 @@ export class ComfyClient {
         });
       }
     } finally {
-      socket?.close();
+      this.messageListeners.delete(onMessage);
+      this.closeListeners.delete(onClose);
     }
   }
 }

@@ -29,6 +29,8 @@ export interface RenderEngine {
   /** The payload as it would be sent (images not yet uploaded or inlined): for --dry-run and PNG chunks. */
   compile(doc: IrDocument): TargetResult;
   send(doc: IrDocument, options: SendOptions): Promise<Buffer[]>;
+  /** Releases connections (ComfyUI's WebSocket). */
+  close(): void;
 }
 
 export interface EngineConnection {
@@ -51,6 +53,7 @@ function a1111Engine(kind: A1111Dialect, connection: EngineConnection): RenderEn
   return {
     kind,
     compile: (doc) => toA1111Request(doc, kind),
+    close: () => {},
     async send(doc, options) {
       const request = toA1111Request(doc, kind).payload;
       const inlined: A1111Request = await inlineA1111Images(request, async (file) => (await readImage(options.baseDir, file)).toString('base64'));
@@ -65,6 +68,7 @@ function sdcppEngine(connection: EngineConnection): RenderEngine {
   return {
     kind: 'sdcpp',
     compile: (doc) => toSdcppBody(doc),
+    close: () => {},
     async send(doc, options) {
       const body: SdcppBody = structuredClone(toSdcppBody(doc).payload);
       if (body.init_images) body.init_images = await Promise.all(body.init_images.map(async (file) => (await readImage(options.baseDir, file)).toString('base64')));
@@ -79,6 +83,7 @@ function comfyEngine(connection: EngineConnection): RenderEngine {
   return {
     kind: 'comfyui',
     compile: (doc) => toComfyGraph(doc),
+    close: () => client.close(),
     async send(doc, options) {
       // Upload every input image first; LoadImage then names the uploaded file.
       const uploaded = structuredClone(doc);

@@ -186,6 +186,7 @@ async function runRenderCommand(files: string[], flags: RenderFlags, context: Cl
     context.stderr.write(`${summary.written.length} written, ${summary.skipped} skipped, ${summary.failed} failed\n`);
   } finally {
     process.removeListener('SIGINT', onSigint);
+    engine.close();
   }
   return problems || failed > 0 || controller.signal.aborted ? EXIT_PROBLEMS : EXIT_OK;
 }
