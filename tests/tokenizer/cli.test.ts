@@ -107,6 +107,16 @@ describe('sdprompt tokens --engine --jsonl', () => {
     expect(lines[4]).toEqual({ count: 3, target: 75, chunks: [[2368, 267, 1929]] });
   });
 
+  it('answers {"error"} for a prompt A1111 itself cannot read, and exit 1 in the human view', async () => {
+    const result = await run(['tokens', '--engine', 'a1111', '--jsonl'], '{"prompt":"(a:1..2) b"}\n{"prompt":"b"}\n');
+    const lines = jsonLines(result.stdout) as Array<Record<string, unknown>>;
+    expect(lines[0]!.error).toMatch(/line 1: .*1\.\.2/);
+    expect(lines[1]).toEqual({ count: 1, target: 75, chunks: [[321]] });
+    const human = await run(['tokens', '-'], '(a:1..2) b');
+    expect(human.code).toBe(1);
+    expect(human.stderr).toMatch(/A1111 cannot read this prompt/);
+  });
+
   it('gives ComfyUI chunks as [id, weight] pairs, BREAK as text', async () => {
     const result = await run(['tokens', '--engine', 'comfyui', '--jsonl'], '{"prompt":"(cat:1.2) BREAK"}\n');
     expect(jsonLines(result.stdout)).toEqual([{ count: 2, target: 75, chunks: [[[2368, 1.2], [2568, 1]]] }]);

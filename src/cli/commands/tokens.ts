@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CliError, mapJsonLines, readAll, type CliContext } from '../context.js';
+import { CliError, EXIT_PROBLEMS, mapJsonLines, readAll, type CliContext } from '../context.js';
 import type { EngineKind, ResolvedPrompt } from '../../semantics/model.js';
 import type { PromptChunk, PromptTokenCounter } from '../../tokenizer/index.js';
 
@@ -119,7 +119,10 @@ async function runTokens(file: string | undefined, options: TokensOptions, conte
           chunks: chunking.chunks.map((chunk) => chunk.tokens.map((token) => [token.id, token.weight])),
         };
       }
-      const count = counter.a1111(conditionA1111(prompt, { steps: lineSteps }));
+      const conditioning = conditionA1111(prompt, { steps: lineSteps });
+      // A1111 itself fails on such a prompt (e.g. float('1..2')): its counter shows no number either.
+      if (conditioning.error !== undefined) throw new Error(conditioning.error);
+      const count = counter.a1111(conditioning);
       return {
         count: count.count,
         target: count.target,
@@ -149,7 +152,12 @@ async function runTokens(file: string | undefined, options: TokensOptions, conte
     const chunking = counter.comfy(prompt);
     context.stdout.write(renderChunks(`${name}:`, view, 'comfyui', chunking.tokenCount, chunking.target, chunking.chunks, chunking.approximate));
   } else {
-    const count = counter.a1111(conditionA1111(prompt, { steps }));
+    const conditioning = conditionA1111(prompt, { steps });
+    if (conditioning.error !== undefined) {
+      context.stderr.write(`${name}: A1111 cannot read this prompt, so it shows no token count: ${conditioning.error}\n`);
+      return EXIT_PROBLEMS;
+    }
+    const count = counter.a1111(conditioning);
     context.stdout.write(renderChunks(`${name}:`, view, 'a1111', count.count, count.target, count.first.chunks, count.approximate));
   }
   return 0;
@@ -195,6 +203,10 @@ async function renderPromptFile(
         const chunking = counter.comfy(resolved.text);
         out += renderChunks(header, view, 'comfyui', chunking.tokenCount, chunking.target, chunking.chunks, chunking.approximate);
       } else {
+        if (resolved.a1111.error !== undefined) {
+          out += `${header} A1111 cannot read this prompt, so it shows no token count: ${resolved.a1111.error}\n`;
+          continue;
+        }
         const count = counter.a1111(resolved.a1111);
         out += renderChunks(header, view, 'a1111', count.count, count.target, count.first.chunks, count.approximate);
       }
