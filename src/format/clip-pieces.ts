@@ -21,8 +21,18 @@ export type EdgeClass = 'L' | 'N' | 'P' | 'Q' | 'WS' | 'EDGE' | null;
 const LETTER = /^\p{L}$/u;
 const NUMBER = /^\p{N}$/u;
 
+/** The class of an ASCII character code (the common case, without a regular expression). */
+function asciiClass(code: number): EdgeClass {
+  if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90)) return 'L';
+  if (code >= 48 && code <= 57) return 'N';
+  if (code === 39) return 'Q';
+  if (code === 32 || (code >= 9 && code <= 13)) return 'WS';
+  return 'P';
+}
+
 /** The class of one character (a full code point). */
 export function classOf(char: string): EdgeClass {
+  if (char.length === 1 && char.charCodeAt(0) < 128) return asciiClass(char.charCodeAt(0));
   if (char === "'") return 'Q';
   if (LETTER.test(char)) return 'L';
   if (NUMBER.test(char)) return 'N';
@@ -32,6 +42,7 @@ export function classOf(char: string): EdgeClass {
 
 /** The class of the first code point of `text`. */
 export function firstClass(text: string): EdgeClass {
+  if (text.length > 0 && text.charCodeAt(0) < 128) return asciiClass(text.charCodeAt(0));
   const point = text.codePointAt(0);
   return point === undefined ? 'EDGE' : classOf(String.fromCodePoint(point));
 }
@@ -40,6 +51,7 @@ export function firstClass(text: string): EdgeClass {
 export function lastClass(text: string): EdgeClass {
   if (text.length === 0) return 'EDGE';
   const low = text.charCodeAt(text.length - 1);
+  if (low < 128) return asciiClass(low);
   const isLowSurrogate = low >= 0xdc00 && low <= 0xdfff && text.length >= 2;
   return classOf(isLowSurrogate ? text.slice(-2) : text.slice(-1));
 }

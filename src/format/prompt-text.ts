@@ -30,22 +30,27 @@ interface LiteralPiece {
   /** Brackets, weights and network tags: not text to CLIP, so neighbours are looked up past them. */
   transparent: boolean;
   /** AND, BREAK and AND weights: the whitespace next to them is only collapsed, never removed. */
-  keyword?: boolean;
+  keyword: boolean;
   /** `(`/`[` of an emphasis: the whitespace right after it may go. */
-  opener?: boolean;
+  opener: boolean;
   /** `)`/`]` or `:w)` of an emphasis, or a comma: the whitespace right before it may go. */
-  closer?: boolean;
-  comma?: boolean;
+  closer: boolean;
+  comma: boolean;
   /** Ends with an unescaped `\\`, which takes the next character with it (lark's `\\.`). */
-  escapesNext?: boolean;
+  escapesNext: boolean;
 }
+
+/** What a caller may set on a literal piece; the classes are computed from the text when absent. */
+type LiteralOptions = Partial<Omit<LiteralPiece, 'kind' | 'text'>>;
+
+const NO_OPTIONS: LiteralOptions = {};
 
 interface WhitespacePiece {
   kind: 'space';
   /** The whitespace as written; '' for the space the style wants after a comma. */
   raw: string;
   /** What the second pass decided. */
-  out?: string;
+  out: string;
 }
 
 type Piece = LiteralPiece | WhitespacePiece;
@@ -103,7 +108,9 @@ function* allNodes(nodes: readonly PromptNode[]): Generator<PromptNode> {
  * then be part of the tag's arguments. Text where that can happen is left as written: a prompt
  * with a `${reference}` and a loose `>`, and a fragment body with a loose `>` or an open `<type:`.
  */
-function mayFormTagAcrossFragments(nodes: readonly PromptNode[], fragmentBody: boolean): boolean {
+function mayFormTagAcrossFragments(prompt: PromptText, fragmentBody: boolean): boolean {
+  if (!fragmentBody && !prompt.text.includes('${')) return false;
+  const nodes = prompt.body;
   let reference = false;
   let looseGreater = false;
   for (const node of allNodes(nodes)) {
@@ -114,7 +121,17 @@ function mayFormTagAcrossFragments(nodes: readonly PromptNode[], fragmentBody: b
   return looseGreater && (reference || fragmentBody);
 }
 
-const WHITESPACE_RUN = /[ \t\r\n]+/g;
+/** Space, tab, CR, LF: the whitespace the printer rewrites (other spaces are printed as written). */
+function isSpaceCode(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
+/** Number of line feeds in a whitespace run. */
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) count++;
+  return count;
+}
 
 /** The prompt text the tree was read from, for the few pieces printed as written. */
 interface PromptSource {
@@ -127,19 +144,24 @@ class PieceWriter {
 
   constructor(readonly source: PromptSource) {}
 
-  literal(text: string, options: Partial<LiteralPiece> = {}): void {
+  literal(text: string, options: LiteralOptions = NO_OPTIONS): void {
+    // Every piece gets every field, so that all pieces share one object shape (a hot path).
     this.pieces.push({
       kind: 'literal',
       text,
-      first: firstClass(text),
-      last: lastClass(text),
-      transparent: false,
-      ...options,
+      first: options.first !== undefined ? options.first : firstClass(text),
+      last: options.last !== undefined ? options.last : lastClass(text),
+      transparent: options.transparent ?? false,
+      keyword: options.keyword ?? false,
+      opener: options.opener ?? false,
+      closer: options.closer ?? false,
+      comma: options.comma ?? false,
+      escapesNext: options.escapesNext ?? false,
     });
   }
 
   /** A bracket, weight or tag: printed, but not something CLIP reads. */
-  structural(text: string, options: Partial<LiteralPiece> = {}): void {
+  structural(text: string, options: LiteralOptions = NO_OPTIONS): void {
     this.literal(text, { transparent: true, ...options });
   }
 
@@ -149,14 +171,37 @@ class PieceWriter {
   }
 
   /** Literal text as written, split into visible runs and whitespace runs. */
+  /**
+   * Literal text as written. Whitespace inside the text that holds no line break and follows no
+   * backslash can only ever become one space (nothing next to it is a bracket or a comma), so it is
+   * collapsed here and the visible run stays one piece; the other runs are decided later.
+   */
   text(raw: string): void {
+    const length = raw.length;
     let index = 0;
-    for (const match of raw.matchAll(WHITESPACE_RUN)) {
-      if (match.index > index) this.visible(raw.slice(index, match.index));
-      this.pieces.push({ kind: 'space', raw: match[0] });
-      index = match.index + match[0].length;
+    let visible = '';
+    while (index < length) {
+      const start = index;
+      const space = isSpaceCode(raw.charCodeAt(index));
+      let newline = false;
+      while (index < length && isSpaceCode(raw.charCodeAt(index)) === space) {
+        if (raw.charCodeAt(index) === 10) newline = true;
+        index++;
+      }
+      if (!space) {
+        visible += start === 0 && index === length ? raw : raw.slice(start, index);
+        continue;
+      }
+      const interior = visible !== '' && index < length && !newline && !visible.endsWith('\\');
+      if (interior) {
+        visible += ' ';
+        continue;
+      }
+      if (visible !== '') this.visible(visible);
+      visible = '';
+      this.pieces.push({ kind: 'space', raw: raw.slice(start, index), out: '' });
     }
-    if (index < raw.length) this.visible(raw.slice(index));
+    if (visible !== '') this.visible(visible);
   }
 
   private visible(run: string): void {
@@ -329,7 +374,7 @@ function addWantedSpaces(pieces: Piece[]): Piece[] {
     const piece = pieces[i]!;
     result.push(piece);
     const next = pieces[i + 1];
-    if (isLiteral(piece) && piece.comma && isLiteral(next) && !(next.closer && !next.comma)) result.push({ kind: 'space', raw: '' });
+    if (isLiteral(piece) && piece.comma && isLiteral(next) && !(next.closer && !next.comma)) result.push({ kind: 'space', raw: '', out: '' });
   }
   return result;
 }
@@ -341,37 +386,38 @@ function addWantedSpaces(pieces: Piece[]): Piece[] {
  */
 function decideWhitespace(pieces: Piece[], edge: EdgeClass): void {
   const lastIndex = pieces.length - 1;
-  pieces.forEach((piece, index) => {
-    if (piece.kind !== 'space') return;
+  for (let index = 0; index <= lastIndex; index++) {
+    const piece = pieces[index]!;
+    if (piece.kind !== 'space') continue;
     const before = pieces[index - 1];
     const after = pieces[index + 1];
     if (isLiteral(before) && before.escapesNext) {
       // `\ ` is an escaped space to A1111's schedule grammar, and `\` before a line break makes it
       // reject the prompt: whitespace after a lone backslash stays exactly as written.
       piece.out = piece.raw;
-      return;
+      continue;
     }
-    const newlines = piece.raw.split('\n').length - 1;
+    const newlines = countNewlines(piece.raw);
     if (newlines > 0) {
       piece.out = '\n'.repeat(newlines);
-      return;
+      continue;
     }
     if (index === 0 || index === lastIndex) {
       piece.out = edge === 'EDGE' || piece.raw === '' ? '' : ' ';
-      return;
+      continue;
     }
     if ((isLiteral(before) && before.keyword) || (isLiteral(after) && after.keyword)) {
       piece.out = piece.raw === '' ? '' : ' ';
-      return;
+      continue;
     }
     const joins = mayJoin(leftClass(pieces, index, edge), rightClass(pieces, index, edge));
     if (piece.raw === '') {
       piece.out = joins ? '' : ' ';
-      return;
+      continue;
     }
     const removable = (isLiteral(before) && before.opener) || (isLiteral(after) && after.closer);
     piece.out = removable && !joins ? '' : ' ';
-  });
+  }
 }
 
 /**
@@ -401,7 +447,9 @@ export interface PrintedPromptText {
  */
 export function printPromptLines(prompt: PromptText, context: PrintContext = {}): PrintedPromptText {
   const asWritten =
-    isFragile(prompt.body) || ESCAPED_NETWORK.test(prompt.text) || mayFormTagAcrossFragments(prompt.body, context.fragmentBody === true);
+    isFragile(prompt.body) ||
+    (prompt.text.includes('\\<') && ESCAPED_NETWORK.test(prompt.text)) ||
+    mayFormTagAcrossFragments(prompt, context.fragmentBody === true);
   if (asWritten) {
     // As written; only empty lines at the very start or end (whitespace of the whole text) may go.
     const lines = prompt.text.split('\n');
@@ -417,7 +465,12 @@ export function printPromptLines(prompt: PromptText, context: PrintContext = {})
   // Whether the line break before each line is whitespace (not inside a tag); line 0 has none.
   const breakIsSpace: boolean[] = [true];
   for (const piece of pieces) {
-    const parts = (piece.kind === 'space' ? piece.out! : piece.text).split('\n');
+    const text = piece.kind === 'space' ? piece.out! : piece.text;
+    if (text.indexOf('\n') === -1) {
+      lines[lines.length - 1] += text;
+      continue;
+    }
+    const parts = text.split('\n');
     lines[lines.length - 1] += parts[0]!;
     for (let i = 1; i < parts.length; i++) {
       lines.push(parts[i]!);

@@ -1,0 +1,90 @@
+/**
+ * Formatter throughput (prints numbers; not a test). Run `npx tsc -p .` first, then
+ * `node bench/format.mjs`. Target (issue 5): at least 5 MB/s on generated prompt files.
+ *
+ * Measures format() on (a) 2,000 generated prompt files of about 1 KB each, written untidily
+ * (extra spaces, missing spaces after commas, indented lines, `1.20` weights), (b) the same files
+ * once formatted (the common `fmt --check` case: nothing to change), and (c) one 1 MB file of
+ * prompts. For scale it also prints parse() alone on the same text.
+ */
+import { format, parse } from '../dist/index.js';
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same text. */
+function random(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const words = ['house', 'family', 'modern', 'roof', 'garden', 'window', 'facade', 'timber', 'concrete', 'light', 'section plan',
+  'JL_section plan', 'floor plan', 'staircase', 'terrace', 'detailed', 'pencil', 'watercolor', 'sketch', 'architecture'];
+
+function pick(next, list) {
+  return list[Math.floor(next() * list.length)];
+}
+
+/** One untidy prompt line: tags with uneven spacing, weights, schedules, LoRAs. */
+function promptLine(next) {
+  const tags = [];
+  const count = 6 + Math.floor(next() * 8);
+  for (let i = 0; i < count; i++) {
+    const word = pick(next, words);
+    const roll = next();
+    if (roll < 0.15) tags.push(`( ${word}:${(0.8 + next() * 0.6).toFixed(2)} )`);
+    else if (roll < 0.22) tags.push(`[ ${word} ]`);
+    else if (roll < 0.27) tags.push(`[${word}:${pick(next, words)}:0.${1 + Math.floor(next() * 8)}]`);
+    else if (roll < 0.3) tags.push(`((${word}))`);
+    else if (roll < 0.33) tags.push(`<lora:archi_sketch:0.6>`);
+    else tags.push(`a  ${word}`);
+  }
+  return '  ' + tags.map((tag) => tag + pick(next, [',', ' ,', ',  '])).join(pick(next, ['', ' ']));
+}
+
+function promptFile(targetBytes, seed) {
+  const next = random(seed);
+  let text = '# generated for bench/format.mjs\n@params\n  steps:30\n  cfg :7\n';
+  let index = 0;
+  while (text.length < targetBytes) {
+    text += `@prompt p${index++}\n${promptLine(next)}\n  # a comment\n${promptLine(next)}\n@negative\nbad quality,bad line ,bad windows\n`;
+  }
+  return text;
+}
+
+function megabytes(texts) {
+  return texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0) / 1e6;
+}
+
+function time(label, texts, run, rounds = 5) {
+  for (const text of texts.slice(0, 50)) run(text); // warm up
+  const samples = [];
+  for (let round = 0; round < rounds; round++) {
+    const start = performance.now();
+    for (const text of texts) run(text);
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  const median = samples[Math.floor(samples.length / 2)];
+  const size = megabytes(texts);
+  console.log(`${label.padEnd(44)} ${size.toFixed(2)} MB in ${median.toFixed(1)} ms (median of ${rounds}): ${(size / (median / 1000)).toFixed(1)} MB/s`);
+  return size / (median / 1000);
+}
+
+const files = Array.from({ length: 2000 }, (_, i) => promptFile(1000, i + 1));
+const formatted = files.map((text) => {
+  const result = format(text);
+  if ('error' in result) throw new Error(`generated file has errors: ${result.error[0].message}`);
+  return result.output;
+});
+const big = [promptFile(1_000_000, 7)];
+
+const untidy = time('format: 2,000 untidy ~1 KB files', files, (text) => format(text));
+const tidy = time('format: the same files, already formatted', formatted, (text) => format(text));
+const large = time('format: one 1 MB file', big, (text) => format(text));
+time('parse alone: 2,000 untidy ~1 KB files', files, (text) => parse(text));
+const worst = Math.min(untidy, tidy, large);
+console.log(`slowest case ${worst.toFixed(1)} MB/s; target ≥ 5 MB/s: ${worst >= 5 ? 'met' : 'NOT met'}`);
