@@ -57,7 +57,7 @@ function promptFile() {
 
 async function startServer() {
   const started = performance.now();
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/sdprompt.js'), 'lsp', '--stdio'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), join(repoRoot, 'bin/sdprompt.js'), 'lsp', '--stdio'], {
     env: { ...process.env, SDPROMPT_CACHE_DIR: cacheDir },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -74,8 +74,9 @@ async function startServer() {
   connection.listen();
   const diagnosticsFor = (uri, version) => new Promise((resolve) => waiters.push({ match: (p) => p.uri === uri && p.version === version, resolve }));
   await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(work).href, capabilities: { workspace: { configuration: true } } });
+  const initializedAt = performance.now() - started;
   await connection.sendNotification('initialized', {});
-  return { child, connection, diagnosticsFor, started };
+  return { child, connection, diagnosticsFor, started, initializedAt };
 }
 
 async function stop(server) {
@@ -95,7 +96,7 @@ for (const label of ['cold index', 'warm index']) {
   await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sdprompt', version: 1, text } });
   const diagnostics = await first;
   const elapsed = performance.now() - server.started;
-  console.log(`start → first diagnostics (${label}, ${LORAS} LoRAs, 100k tags, ${(text.length / 1024).toFixed(1)} KB file): ${fmt(elapsed)} (${diagnostics.diagnostics.length} diagnostics) — target < 500 ms`);
+  console.log(`start → first diagnostics (${label}, ${LORAS} LoRAs, 100k tags, ${(text.length / 1024).toFixed(1)} KB file): ${fmt(elapsed)} (${diagnostics.diagnostics.length} diagnostics; initialize answered at ${fmt(server.initializedAt)}) — target < 500 ms`);
   if (label === 'warm index') {
     // 2. didChange → diagnostics, one keystroke at a time at varying places.
     const latencies = [];

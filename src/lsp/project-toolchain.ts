@@ -7,6 +7,8 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import type { LintLibrary } from '../lint/types.js';
 import type { ConfigLoader } from '../config/index.js';
 import type { ResolvedConfig, RuleSetting } from '../config/types.js';
+import type { Conditioner } from '../semantics/conditioning.js';
+import type { A1111Conditioning } from '../semantics/model.js';
 import type { LibraryOptions as ToolchainLibraryOptions, LibrarySnapshot, LintInput, LintOptions, Toolchain } from './toolchain.js';
 
 export async function loadToolchain(report: (message: string) => void = (message) => process.stderr.write(`${message}\n`)): Promise<Toolchain> {
@@ -18,9 +20,10 @@ export async function loadToolchain(report: (message: string) => void = (message
       return undefined;
     }
   };
-  const [grammar, semantics, lint, config, format, tokenizer, library] = await Promise.all([
+  const [grammar, semantics, conditioning, lint, config, format, tokenizer, library] = await Promise.all([
     load('parser', () => import('../grammar/index.js')),
     load('analyzer', () => import('../semantics/analyze.js')),
+    load('A1111 model', () => import('../semantics/conditioning.js')),
     load('linter', () => import('../lint/index.js')),
     load('configuration', () => import('../config/index.js')),
     load('formatter', () => import('../format/index.js')),
@@ -31,9 +34,11 @@ export async function loadToolchain(report: (message: string) => void = (message
   const toolchain: Toolchain = {
     parse: (text) => grammar.parse(text),
   };
-  if (semantics) {
+  if (semantics && conditioning) {
+    // A keystroke changes one prompt of a file: every other prompt's A1111 model comes from here.
+    const condition = memoizedConditioner(conditioning.conditionPrompt, 1024);
     toolchain.analyze = (ast, options) =>
-      semantics.analyze(ast, { ...(options.filePath ? { path: options.filePath } : {}), ...(options.readFile ? { readFile: options.readFile } : {}) });
+      semantics.analyze(ast, { ...(options.filePath ? { path: options.filePath } : {}), ...(options.readFile ? { readFile: options.readFile } : {}), condition });
   }
   const chunker = tokenizer?.createChunker();
   if (lint && config) {
@@ -112,6 +117,27 @@ export async function loadToolchain(report: (message: string) => void = (message
 }
 
 class ConfigProblem extends Error {}
+
+/**
+ * Caches the A1111 model per (prompt text, schedule options), least recently used out first. The
+ * model is a pure function of these (src/semantics/a1111), and its results are only read.
+ */
+function memoizedConditioner(condition: Conditioner, capacity: number): Conditioner {
+  const cache = new Map<string, A1111Conditioning>();
+  return (text, options) => {
+    const key = `${options.steps}|${options.hiresSteps ?? ''}|${options.useOldScheduling ? 1 : 0}|${text}`;
+    const hit = cache.get(key);
+    if (hit) {
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
+    const result = condition(text, options);
+    cache.set(key, result);
+    if (cache.size > capacity) cache.delete(cache.keys().next().value!);
+    return result;
+  };
+}
 
 function configDiagnostic(message: string, start: { offset: number; line: number; column: number }): Diagnostic {
   return {

@@ -153,7 +153,7 @@ export class SdpromptServer {
     );
     connection.onCompletion(
       this.documentRequest('completion', async (params, token: CancellationToken) => {
-        await this.tagsLoading;
+        await this.ensureTags();
         return this.withContext(params.textDocument.uri, token, (context) => complete(context, context.document.offsetAt(params.position)));
       }),
     );
@@ -260,8 +260,13 @@ export class SdpromptServer {
     await work;
   }
 
-  /** Resolves when the tag lists of the current settings are indexed. */
-  private tagsLoading: Promise<void> = Promise.resolve();
+  /** Resolves when the tag lists of the current settings are indexed (undefined: not started). */
+  private tagsLoading: Promise<void> | undefined;
+
+  private ensureTags(): Promise<void> {
+    this.tagsLoading ??= this.containment.background('tags', () => this.loadTags());
+    return this.tagsLoading;
+  }
 
   /** Settings a client pushed with didChangeConfiguration (clients without workspace/configuration). */
   private pushedSettings: unknown;
@@ -276,8 +281,10 @@ export class SdpromptServer {
       const exact = toolchain.configureTokenizer({ vocab: this.settings.clipVocab, a1111Root: this.settings.a1111Root, comfyuiRoot: this.settings.comfyuiRoot });
       if (!exact) this.logger.info('sdprompt: no CLIP vocabulary found: token counts are estimates (setting sdprompt.clipVocab)');
     }
-    // Tags only matter to completion: they load in the background, and completion waits for them.
-    this.tagsLoading = this.containment.background('tags', () => this.loadTags());
+    // Tags only matter to completion: they load on the first completion or once the server is idle,
+    // never on the way to the first diagnostics.
+    this.tagsLoading = undefined;
+    setTimeout(() => void this.ensureTags(), 1000).unref();
     await Promise.all([
       this.containment.background('library', () => this.loadLibrary()),
       this.containment.background('engine', async () => {
@@ -355,7 +362,13 @@ export class SdpromptServer {
     const { snapshot, diagnostics } = await handle.scan();
     this.library = snapshot;
     for (const diagnostic of diagnostics.slice(0, 20)) this.logger.warn(`sdprompt: library: ${diagnostic.file ?? ''} ${diagnostic.message}`);
-    this.stopWatching = handle.watch?.(() => void this.containment.background('library rescan', () => this.rescanLibrary()));
+    // Watching walks the folders: start it once the first diagnostics are out.
+    const watchLater = setTimeout(() => {
+      if (this.libraryHandle !== handle) return;
+      this.stopWatching = handle.watch?.(() => void this.containment.background('library rescan', () => this.rescanLibrary()));
+    }, 500);
+    watchLater.unref();
+    this.stopWatching = () => clearTimeout(watchLater);
   }
 
   private async rescanLibrary(): Promise<void> {
