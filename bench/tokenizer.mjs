@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { ClipTokenizer, chunkA1111, vocabularyFromGzip } from '../dist/tokenizer/index.js';
-import { parsePromptAttention } from '../dist/semantics/a1111/index.js';
+import { parsePromptAttention } from '../dist/semantics/a1111/attention.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const gzipPath = process.argv[2] ?? path.resolve(repoRoot, '../shared/data/clip/bpe_simple_vocab_16e6.txt.gz');
