@@ -18,3 +18,6 @@ writeFileSync(path.join(root, 'docs/rules/README.md'), rulesIndex(builtinRules))
 mkdirSync(path.join(root, 'schemas'), { recursive: true });
 writeFileSync(path.join(root, 'schemas/sdprompt.config.schema.json'), JSON.stringify(buildConfigSchema(builtinRules), null, 2) + '\n');
 console.log(`wrote ${builtinRules.length} rule pages, docs/rules/README.md and schemas/sdprompt.config.schema.json`);
+const { buildValidatorSource } = await import(path.join(root, 'dist/config/validator-source.js'));
+writeFileSync(path.join(root, 'src/config/generated-validators.ts'), buildValidatorSource(builtinRules));
+console.log('wrote src/config/generated-validators.ts');

@@ -45,8 +45,8 @@ function rulesSchema(rules: readonly Rule[]): Record<string, unknown> {
   };
 }
 
-const stringList = { type: 'array', items: { type: 'string', minLength: 1 } };
-const globs = { anyOf: [{ type: 'string', minLength: 1 }, stringList] };
+const stringList = { type: 'array', items: { type: 'string', pattern: '\\S' } };
+const globs = { anyOf: [{ type: 'string', pattern: '\\S' }, stringList] };
 
 /**
  * `detailed` (the published file, for editors) spells out every rule's options; the runtime
@@ -85,7 +85,7 @@ export function buildConfigSchema(rules: readonly Rule[], detailed = true): Reco
       root: { type: 'boolean', description: 'Stop looking for configuration in parent folders.' },
       extends: {
         description: 'Presets ("recommended", "strict") or relative paths of other config files; later entries win.',
-        anyOf: [{ type: 'string', minLength: 1 }, stringList],
+        anyOf: [{ type: 'string', pattern: '\\S' }, stringList],
       },
       rules: ruleMap,
       overrides: {
@@ -112,15 +112,15 @@ export function buildConfigSchema(rules: readonly Rule[], detailed = true): Reco
           embeddingDirs: stringList,
           wildcardDirs: stringList,
           checkpointDirs: stringList,
-          a1111Root: { type: 'string', minLength: 1 },
-          comfyuiRoot: { type: 'string', minLength: 1 },
+          a1111Root: { type: 'string', pattern: '\\S' },
+          comfyuiRoot: { type: 'string', pattern: '\\S' },
           engineUrl: { type: 'string', pattern: '^https?://' },
         },
       },
       tokenizer: {
         type: 'object',
         additionalProperties: false,
-        properties: { vocab: { type: 'string', minLength: 1 } },
+        properties: { vocab: { type: 'string', pattern: '\\S' } },
       },
       reportUnusedDisableDirectives: { enum: ['off', 'info', 'warn', 'error'] },
     },

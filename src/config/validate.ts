@@ -6,26 +6,43 @@ import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Rule } from '../lint/types.js';
 import { closestName } from '../lint/names.js';
+import { builtinRules } from '../lint/registry.js';
+import * as generated from './generated-validators.js';
 import { buildConfigSchema } from './schema.js';
 import { ConfigError, type SdpromptConfig } from './types.js';
+import { validatorName } from './validator-source-names.js';
 
 /** Categories of diagnostic codes other stages report; their ids may be configured without a rule. */
 const FOREIGN_CODE_PREFIXES = ['syntax/', 'params/', 'include/', 'fragment/', 'engine/'];
 
-/** A validator for one rule set; create it once per run (compiling the schema costs a few ms). */
+type Validator = ((value: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+/**
+ * A validator for one rule set. For the built-in rules it uses the validators ajv compiled ahead of
+ * time (src/config/generated-validators.ts); for any other rule set (tests, rules added at run time)
+ * it compiles with ajv, which costs a few hundred milliseconds once.
+ */
 export class ConfigValidator {
-  private readonly validateFunction: ValidateFunction;
-  private readonly ajv: import('ajv').default;
-  private readonly optionValidators = new Map<string, ValidateFunction>();
+  private readonly validateFunction: Validator;
+  private ajv: import('ajv').default | undefined;
+  private readonly optionValidators = new Map<string, Validator>();
   private readonly ruleIds: string[];
+  private readonly precompiled: boolean;
 
   constructor(private readonly rules: readonly Rule[]) {
-    // ajv is CommonJS; createRequire keeps its default export usable from ESM and from bundles.
-    const require = createRequire(import.meta.url);
-    const AjvClass = require('ajv').default as typeof import('ajv').default;
-    this.ajv = new AjvClass({ allErrors: true, strict: false, verbose: true });
-    this.validateFunction = this.ajv.compile(buildConfigSchema(rules, false));
     this.ruleIds = rules.map((rule) => rule.meta.id);
+    this.precompiled = rules === builtinRules;
+    this.validateFunction = this.precompiled ? (generated.config as Validator) : this.compile(buildConfigSchema(rules, false));
+  }
+
+  private compile(schema: object): Validator {
+    if (!this.ajv) {
+      // ajv is CommonJS; createRequire keeps its default export usable from ESM and from bundles.
+      const require = createRequire(import.meta.url);
+      const AjvClass = require('ajv').default as typeof import('ajv').default;
+      this.ajv = new AjvClass({ allErrors: true, strict: false, verbose: true });
+    }
+    return this.ajv.compile(schema) as ValidateFunction as Validator;
   }
 
   /** Throws ConfigError listing every problem; returns the config typed when it is valid. */
@@ -62,8 +79,9 @@ export class ConfigValidator {
   private checkOptions(id: string, options: unknown, where: string, problems: string[]): void {
     let validate = this.optionValidators.get(id);
     if (!validate) {
-      const schema = this.rules.find((rule) => rule.meta.id === id)?.meta.schema ?? { type: 'object', additionalProperties: false, properties: {} };
-      validate = this.ajv.compile(schema);
+      const schema = this.rules.find((rule) => rule.meta.id === id)?.meta.schema;
+      const ahead = this.precompiled && schema ? ((generated as Record<string, unknown>)[validatorName(id)] as Validator | undefined) : undefined;
+      validate = ahead ?? this.compile(schema ?? { type: 'object', additionalProperties: false, properties: {} });
       this.optionValidators.set(id, validate);
     }
     if (validate(options)) return;
@@ -121,6 +139,8 @@ function describeError(error: ErrorObject): string {
       return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'type':
       return `must be ${String(params.type)}`;
+    case 'pattern':
+      return params.pattern === '\\S' ? 'must not be empty' : `must match ${String(params.pattern)}`;
     case 'required':
       return `missing "${String(params.missingProperty)}"`;
     default:

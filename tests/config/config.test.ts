@@ -79,6 +79,7 @@ describe('config discovery and resolution', () => {
     [{ engine: 'midjourney' }, /engine: must be one of "a1111"/],
     [{ extends: 'strictest' }, /unknown preset "strictest"/],
     [{ overrides: [{ rules: {} }] }, /overrides\[0\]: missing "files"/],
+    [{ ignores: [''] }, /ignores\[0\]: must not be empty/],
   ])('rejects %j with a clear message', (config, message) => {
     const root = tree({ 'sdprompt.config.json': config });
     expect(() => new ConfigLoader().forFile(path.join(root, 'a.sdprompt'))).toThrow(message);
@@ -104,6 +105,21 @@ describe('config discovery and resolution', () => {
     });
     expect(new ConfigLoader().forFile(path.join(root, 'a.sdprompt')).rules.get('prompt/empty-tag')?.severity).toBe('error');
     expect(() => new ConfigLoader().forFile(path.join(root, 'loop/a.sdprompt'))).toThrow(/cycle/);
+  });
+
+  it('validates rule sets other than the built-in one with ajv at run time', () => {
+    const custom = {
+      meta: {
+        id: 'prompt/custom', category: 'prompt' as const, description: 'A rule added at run time.', defaultSeverity: 'warn' as const,
+        schema: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer' } } }, defaultOptions: { limit: 1 },
+        examples: { valid: [], invalid: [] },
+      },
+      check: () => undefined,
+    };
+    const good = tree({ 'sdprompt.config.json': { root: true, rules: { 'prompt/custom': ['error', { limit: 3 }] } } });
+    expect(new ConfigLoader({ rules: [custom] }).forFile(path.join(good, 'a.sdprompt')).rules.get('prompt/custom')).toEqual({ severity: 'error', options: { limit: 3 } });
+    const bad = tree({ 'sdprompt.config.json': { root: true, rules: { 'prompt/custom': ['error', { limit: 'x' }] } } });
+    expect(() => new ConfigLoader({ rules: [custom] }).forFile(path.join(bad, 'a.sdprompt'))).toThrow(/rules\.prompt\/custom\[1\]\.limit: must be integer/);
   });
 
   it('--config uses that file alone', () => {

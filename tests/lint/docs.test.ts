@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildConfigSchema } from '../../src/config/schema.js';
+import { buildValidatorSource } from '../../src/config/validator-source.js';
 import { builtinRules, ruleDoc, rulesIndex } from '../../src/lint/index.js';
 import { repoRoot } from './helpers.js';
 
@@ -16,6 +17,10 @@ describe('generated docs', () => {
 
   it('docs/rules/README.md is up to date', () => {
     expect(readFileSync(path.join(repoRoot, 'docs/rules/README.md'), 'utf8'), stale).toBe(rulesIndex(builtinRules));
+  });
+
+  it('src/config/generated-validators.ts (precompiled ajv validators) is up to date', () => {
+    expect(readFileSync(path.join(repoRoot, 'src/config/generated-validators.ts'), 'utf8'), stale).toBe(buildValidatorSource(builtinRules));
   });
 
   it('schemas/sdprompt.config.schema.json is up to date', () => {
