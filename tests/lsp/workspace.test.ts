@@ -96,3 +96,20 @@ describe('gallery request', () => {
     expect(plan.baseModel).toBe('sd1');
   });
 });
+
+describe('watched LoRA folders', () => {
+  it('rescans the library when a LoRA file appears, and completion offers it', async () => {
+    const { writeLoraFixture } = await import('../../src/library/fixtures.js');
+    const folder = mkdtempSync(join(tmpdir(), 'sdprompt-watch-'));
+    await writeLoraFixture(folder, { name: 'first_lora', family: 'sd1', seed: 1 });
+    ({ client } = await startServer({ toolchain: await realToolchain(), settings: { loraFolders: [folder] } }));
+    expect(client.server.library.loras.map((lora) => lora.name)).toEqual(['first_lora']);
+    const file = await writeLoraFixture(folder, { name: 'second_lora', family: 'sdxl', seed: 2, userMetadata: { 'activation text': 'fresh words', 'preferred weight': 0.8 } });
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(file).href, type: 1 }] });
+    await waitFor(() => client!.server.library.loras.some((lora) => lora.name === 'second_lora'));
+    const uri = pathToFileURL(join(folder, 'a.sdprompt')).href;
+    await client.open(uri, '@prompt a\n<lora:sec');
+    const list = await client.request<{ items: Array<{ label: string; detail?: string }> }>('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 10 } });
+    expect(list.items.find((item) => item.label === 'second_lora')?.detail).toBe('base sdxl · weight 0.8 · triggers: fresh words');
+  });
+});
