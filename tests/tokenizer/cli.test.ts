@@ -149,6 +149,20 @@ describe('sdprompt tokens FILE', () => {
     expect(lines[6]).toMatch(/chunk 2: 1 token, ends at 7:151 after/);
   });
 
+  it("follows a .sdprompt prompt's engine parameter unless --engine overrides it", async () => {
+    const file = path.join(emptyHome, 'engine.sdprompt');
+    writeFileSync(file, '@prompt p\na BREAK b\n@params\nengine: comfyui\n');
+    expect((await run(['tokens', file])).stdout).toMatch(/prompt p \(positive\): 3\/75 \(ComfyUI\), 1 chunk/);
+    expect((await run(['tokens', file, '--engine', 'a1111'])).stdout).toMatch(/76\/150 \(A1111 token counter\), 2 chunks/);
+  });
+
+  it('refuses to estimate ids (--ids) without a vocabulary', async () => {
+    const result = await run(['tokens', '--ids', '-'], 'a cat', {});
+    if (result.code === 0) return expect.fail('a vocabulary was found on this machine: the no-vocabulary path is untested');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+  });
+
   it('estimates without a vocabulary, says so once, and marks every count', async () => {
     const result = await run(['tokens', '-'], 'a photo of a cat', {});
     if (result.stderr === '') return expect.fail('a vocabulary was found on this machine: the estimate path is untested');

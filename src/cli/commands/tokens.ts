@@ -37,7 +37,7 @@ export function registerTokens(program: Command, context: CliContext): void {
     .argument('[file]', 'a prompt text file, or - for standard input')
     .option('--ids', 'print token ids (no BOS/EOS) instead of chunks')
     .option('--front-end <name>', `text cleaning: ${FRONT_ENDS.join(', ')} (default: the engine's)`)
-    .option('--engine <name>', `chunking rules: ${ENGINES.join(', ')}`, 'a1111')
+    .option('--engine <name>', `chunking rules: ${ENGINES.join(', ')} (default: a .sdprompt prompt's engine, else a1111)`)
     .option('--jsonl', 'read JSON lines on stdin, write one JSON line per input')
     .option('--vocab <path>', 'CLIP vocabulary: a folder, vocab.json/merges.txt or bpe_simple_vocab_16e6.txt.gz')
     .option('--steps <n>', 'sampling steps for prompt-editing schedules', String(DEFAULT_STEPS))
@@ -72,8 +72,10 @@ async function runTokens(file: string | undefined, options: TokensOptions, conte
   const backtrack = integer(options.backtrack, '--backtrack', 0, 74);
   if (options.jsonl && file !== undefined) throw new CliError('--jsonl reads standard input: give no file with it');
 
-  const configured = await configuredPaths(file, context);
-  const explicitPath = options.vocab ?? (context.env[api.VOCABULARY_ENV] || configured.vocab);
+  // The config file is read only when neither --vocab nor SDPROMPT_CLIP_VOCAB names a vocabulary.
+  const direct = options.vocab ?? (context.env[api.VOCABULARY_ENV] || undefined);
+  const configured = direct === undefined ? await configuredPaths(file, context) : {};
+  const explicitPath = direct ?? configured.vocab;
   let discovery: ReturnType<typeof api.discoverVocabulary>;
   try {
     discovery = api.discoverVocabulary({
@@ -86,8 +88,8 @@ async function runTokens(file: string | undefined, options: TokensOptions, conte
     throw new CliError(`CLIP vocabulary: ${error instanceof Error ? error.message : String(error)}`);
   }
   const tokenizer = discovery.vocabulary ? new api.ClipTokenizer(discovery.vocabulary) : undefined;
-  if (options.jsonl && tokenizer === undefined) {
-    // An exact contract cannot be estimated.
+  if ((options.jsonl || options.ids) && tokenizer === undefined) {
+    // Exact ids (and the jsonl contract) cannot be estimated.
     throw new CliError(api.missingVocabularyMessage(discovery, { exact: true }));
   }
 
@@ -139,8 +141,7 @@ async function runTokens(file: string | undefined, options: TokensOptions, conte
   const prompt = text.replace(/\r?\n$/, '');
 
   if (options.ids) {
-    const ids = tokenizer ? tokenizer.encode(prompt, frontEnd ?? engine) : new api.TokenEstimate().encode(prompt);
-    context.stdout.write(`${JSON.stringify(ids)}${tokenizer ? '' : '  (approximate: no vocabulary)'}\n`);
+    context.stdout.write(`${JSON.stringify(tokenizer!.encode(prompt, frontEnd ?? engine))}\n`);
     return 0;
   }
   if (file !== undefined && file.endsWith('.sdprompt')) {
