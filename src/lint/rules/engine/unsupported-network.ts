@@ -1,0 +1,19 @@
+import type { Rule } from '../../types.js';
+import { reportNotes } from './shared.js';
+
+/** Extra networks other than LoRA (hypernet, unknown types) that the target engine does not apply. */
+export const unsupportedNetwork: Rule = {
+  meta: {
+    id: 'engine/unsupported-network',
+    category: 'engine',
+    description: 'An extra network (hypernet or an unknown type) that the target engine does not apply.',
+    defaultSeverity: 'warn',
+    examples: {
+      valid: [{ code: 'a house <lora:JL_sectionplan:0.6>', settings: { engine: 'comfyui' } }],
+      invalid: [{ code: 'a house <hypernet:ink:0.5>', settings: { engine: 'comfyui' }, errors: 1 }],
+    },
+  },
+  check(context) {
+    reportNotes(context, ['engine/unsupported-network']);
+  },
+};
