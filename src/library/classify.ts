@@ -51,9 +51,11 @@ export function classifyLoraKeys(tensors: Map<string, TensorInfo>): LoraKeyFacts
     }
     if (key === 'emb_params' || key === 'clip_l' || key === 'clip_g' || key.startsWith('string_to_param')) embeddingKeys++;
 
-    const isDown = key.endsWith('.lora_down.weight') || key.endsWith('.lora_A.weight') || /([._]lora|\.lora_linear_layer)\.down\.weight$/.test(key);
+    // Old diffusers names end `…to_k_lora.down.weight` or `….lora_linear_layer.down.weight`.
+    const diffusersStyle = (key.endsWith('.down.weight') || key.endsWith('.up.weight')) && /([._]lora|\.lora_linear_layer)\.(down|up)\.weight$/.test(key);
+    const isDown = key.endsWith('.lora_down.weight') || key.endsWith('.lora_A.weight') || (diffusersStyle && key.endsWith('.down.weight'));
     if (key.endsWith('.lora_A.weight') || key.endsWith('.lora_B.weight')) peft++;
-    else if (/([._]lora|\.lora_linear_layer)\.(down|up)\.weight$/.test(key)) diffusers++;
+    else if (diffusersStyle) diffusers++;
     if (isDown) {
       lora = true;
       rank ??= info.shape[0];

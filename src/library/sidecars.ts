@@ -98,45 +98,7 @@ export function splitTriggerText(value: string): string[] {
   return value.split(',').map((word) => word.trim()).filter((word) => word !== '');
 }
 
-/**
- * `ss_tag_frequency` is JSON `{dataset_dir: {tag: count}}` (sd-scripts train_util.py); the counts of
- * a tag are summed over the dataset folders. Most frequent first, ties by name.
- */
-export function parseTagFrequency(value: string | undefined, limit = 30): Array<{ tag: string; count: number }> {
-  if (!value) return [];
-  // Real lists hold thousands of tags; building the nested object costs far more than scanning
-  // the text for its `"tag": count` pairs (dataset folder keys are followed by `{`, not a number).
-  const totals = new Map<string, number>();
-  const pair = /"([^"\\]*(?:\\.[^"\\]*)*)"\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
-  for (let match = pair.exec(value); match; match = pair.exec(value)) {
-    let tag = match[1]!;
-    if (tag.includes('\\')) {
-      try {
-        tag = JSON.parse(`"${tag}"`) as string;
-      } catch {
-        continue;
-      }
-    }
-    tag = tag.trim();
-    const count = Number(match[2]);
-    if (tag === '' || !Number.isFinite(count)) continue;
-    totals.set(tag, (totals.get(tag) ?? 0) + count);
-  }
-  // Top `limit` by a bounded insertion (real lists hold thousands of tags; only the head matters).
-  const before = (a: [string, number], b: [string, number]) => a[1] > b[1] || (a[1] === b[1] && a[0] < b[0]);
-  const top: Array<[string, number]> = [];
-  for (const item of totals) {
-    if (top.length === limit && !before(item, top[limit - 1]!)) continue;
-    let i = top.length === limit ? limit - 1 : top.length;
-    if (top.length < limit) top.push(item);
-    while (i > 0 && before(item, top[i - 1]!)) {
-      top[i] = top[i - 1]!;
-      i--;
-    }
-    top[i] = item;
-  }
-  return top.map(([tag, count]) => ({ tag, count }));
-}
+export { parseTagFrequency } from './tag-frequency.js';
 
 /** `trained_words` may be a JSON array or comma-separated text. */
 export function parseTrainedWords(value: string | undefined): string[] {
