@@ -94,9 +94,12 @@ export class FactsCache {
   }
 
   finishScan(): void {
+    const live = new Set<string>();
+    for (const key of this.used) live.add(key.slice(key.indexOf(':') + 1));
     for (const key of [...this.records.keys()]) {
-      // Hashes are computed on demand, not during scans: keep them while their file is indexed.
-      if (this.used.has(key) || key.startsWith('hashes:')) continue;
+      if (this.used.has(key)) continue;
+      // Hashes are computed on demand, not during scans: keep them while their file is still listed.
+      if (key.startsWith('hashes:') && live.has(key.slice('hashes:'.length))) continue;
       this.records.delete(key);
       this.dirty = true;
     }

@@ -77,6 +77,7 @@ describe('persistent index', () => {
     const first = createLibrary({ loraDirs: [loras], cacheDir });
     await first.scan();
     const hashes = await first.hashes(first.resolveLora('lora_1')!);
+    await first.hashes(first.resolveLora('lora_2')!);
     await rm(path.join(loras, 'lora_2.safetensors'));
     const second = createLibrary({ loraDirs: [loras], cacheDir });
     const result = await second.scan();
