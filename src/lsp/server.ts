@@ -4,10 +4,8 @@
  * the analysis of the exact document version it asks about. Every handler runs under
  * ErrorContainment, so one failing request never takes the server down.
  */
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
@@ -26,7 +24,6 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ErrorContainment, type Logger } from './containment.js';
 import { AnalysisCache } from './documents.js';
-import { fetchEngineCatalog } from './engine-catalog.js';
 import { codeActions, FIX_ALL_KIND } from './features/code-actions.js';
 import { complete, type CompletionData } from './features/completion.js';
 import type { FeatureContext } from './features/context.js';
@@ -35,11 +32,11 @@ import { formatDocument } from './features/formatting.js';
 import { hover, loraCard } from './features/hover.js';
 import { inlayHints } from './features/inlay-hints.js';
 import { definition, documentLinks, documentSymbols } from './features/navigation.js';
-import { KNOWN_CATALOG, type ParameterCatalog } from './features/parameter-catalog.js';
 import { SEMANTIC_LEGEND, semanticTokens } from './features/semantic-tokens.js';
-import { parseTagCsv, TagIndex, tagTypeName, type Tag } from './features/tag-index.js';
-import { DEFAULT_SETTINGS, normalizeSettings, type ServerSettings } from './settings.js';
-import { EMPTY_LIBRARY, type LibraryHandle, type LibrarySnapshot, type LoraInfo, type Toolchain } from './toolchain.js';
+import { tagTypeName, type Tag } from './features/tag-index.js';
+import type { ServerSettings } from './settings.js';
+import { Workspace } from './workspace.js';
+import type { LibrarySnapshot, LoraInfo, Toolchain } from './toolchain.js';
 
 export interface ServerOptions {
   toolchain: Toolchain;
@@ -60,21 +57,30 @@ export class SdpromptServer {
   readonly containment: ErrorContainment;
   readonly analyses: AnalysisCache;
   readonly scheduler: DiagnosticScheduler;
-  settings: ServerSettings = DEFAULT_SETTINGS;
-  library: LibrarySnapshot = EMPTY_LIBRARY;
-  tags: TagIndex | undefined;
-  catalog: ParameterCatalog = KNOWN_CATALOG;
-  /** Resolves when settings, library and tags are loaded (after `initialized`, then after each reload). */
-  ready: Promise<void> = Promise.resolve();
+  readonly workspace: Workspace;
+  get settings(): ServerSettings {
+    return this.workspace.settings;
+  }
+  get library(): LibrarySnapshot {
+    return this.workspace.library;
+  }
+  get ready(): Promise<void> {
+    return this.workspace.ready;
+  }
+  reload(pushed: unknown): Promise<void> {
+    return this.workspace.reload(pushed);
+  }
+
   /** Resolves once the first load after `initialized` is done. */
   readonly started: Promise<void>;
   private markStarted: () => void = () => undefined;
   private clientCapabilities: ClientCapabilities = {};
+  private get canFetchSettings(): boolean {
+    return Boolean(this.clientCapabilities.workspace?.configuration);
+  }
   private initializationOptions: unknown;
   private workspaceRoot: string | undefined;
   private pullDiagnostics = false;
-  private libraryHandle: LibraryHandle | undefined;
-  private stopWatching: (() => void) | undefined;
   private readonly logger: Logger;
   private readonly rulesDocs: string | undefined;
 
@@ -82,6 +88,7 @@ export class SdpromptServer {
     readonly connection: Connection,
     private readonly options: ServerOptions,
   ) {
+    const server = this;
     this.logger = {
       error: (message) => connection.console.error(message),
       warn: (message) => connection.console.warn(message),
@@ -89,6 +96,24 @@ export class SdpromptServer {
     };
     this.containment = new ErrorContainment(this.logger);
     this.started = new Promise((resolve) => (this.markStarted = resolve));
+    this.workspace = new Workspace(
+      options.toolchain,
+      {
+        get canFetchSettings() {
+          return server.canFetchSettings;
+        },
+        fetchSettings: () => connection.workspace.getConfiguration({ section: 'sdprompt' }),
+        get initializationOptions() {
+          return server.initializationOptions;
+        },
+        get root() {
+          return server.workspaceRoot;
+        },
+      },
+      this.logger,
+      this.containment,
+      () => this.refreshAll(),
+    );
     this.rulesDocs = options.rulesDocs ?? findRulesDocs();
     this.analyses = new AnalysisCache({
       toolchain: options.toolchain,
@@ -125,7 +150,7 @@ export class SdpromptServer {
     connection.onInitialized(guard.notification('initialized', () => this.initialized()));
     connection.onShutdown(() => this.dispose());
     connection.onDidChangeConfiguration(guard.notification('didChangeConfiguration', (params) => this.reload(params.settings)));
-    connection.onDidChangeWatchedFiles(guard.notification('didChangeWatchedFiles', (params) => this.watchedFilesChanged(params.changes.map((change) => change.uri))));
+    connection.onDidChangeWatchedFiles(guard.notification('didChangeWatchedFiles', (params) => this.workspace.watchedFilesChanged(params.changes.map((change) => change.uri))));
 
     this.documents.onDidChangeContent((event) => {
       if (!this.pullDiagnostics) this.scheduler.schedule(event.document.uri);
@@ -153,7 +178,7 @@ export class SdpromptServer {
     );
     connection.onCompletion(
       this.documentRequest('completion', async (params, token: CancellationToken) => {
-        await this.ensureTags();
+        await this.workspace.ensureTags();
         return this.withContext(params.textDocument.uri, token, (context) => complete(context, context.document.offsetAt(params.position)));
       }),
     );
@@ -162,8 +187,8 @@ export class SdpromptServer {
       if (data?.kind === 'lora') {
         const lora = this.library.resolveLora(data.name);
         if (lora) item.documentation = { kind: 'markdown', value: loraCard(lora) };
-      } else if (data?.kind === 'tag' && this.tags) {
-        const tag = this.tags.tags.find((candidate) => candidate.name === data.name);
+      } else if (data?.kind === 'tag' && this.workspace.tags) {
+        const tag = this.workspace.tags.tags.find((candidate) => candidate.name === data.name);
         if (tag) item.documentation = { kind: 'markdown', value: tagDocumentation(tag) };
       }
       return item;
@@ -249,168 +274,6 @@ export class SdpromptServer {
     }
   }
 
-  /**
-   * Reads settings, then reloads library, tags and the engine catalog, and re-checks open documents.
-   * Reloads run one after another, so an older reload never overwrites a newer one's library.
-   */
-  async reload(pushed: unknown): Promise<void> {
-    if (pushed !== undefined && pushed !== null) this.pushedSettings = pushed;
-    const work = this.ready.then(() => this.loadEverything(this.pushedSettings));
-    this.ready = work.catch((error) => this.containment.report('reload', error));
-    await work;
-  }
-
-  /** Resolves when the tag lists of the current settings are indexed (undefined: not started). */
-  private tagsLoading: Promise<void> | undefined;
-
-  private ensureTags(): Promise<void> {
-    this.tagsLoading ??= this.containment.background('tags', () => this.loadTags());
-    return this.tagsLoading;
-  }
-
-  /** Settings a client pushed with didChangeConfiguration (clients without workspace/configuration). */
-  private pushedSettings: unknown;
-
-  private async loadEverything(pushed: unknown): Promise<void> {
-    const raw = await this.fetchSettings(pushed);
-    const { settings, problems } = normalizeSettings(raw);
-    for (const problem of problems) this.logger.warn(problem);
-    this.settings = this.withConfigDefaults(this.resolvePaths(settings));
-    const { toolchain } = this.options;
-    if (toolchain.configureTokenizer) {
-      const exact = toolchain.configureTokenizer({ vocab: this.settings.clipVocab, a1111Root: this.settings.a1111Root, comfyuiRoot: this.settings.comfyuiRoot });
-      if (!exact) this.logger.info('sdprompt: no CLIP vocabulary found: token counts are estimates (setting sdprompt.clipVocab)');
-    }
-    // Tags only matter to completion: they load on the first completion or once the server is idle,
-    // never on the way to the first diagnostics.
-    this.tagsLoading = undefined;
-    setTimeout(() => void this.ensureTags(), 1000).unref();
-    await Promise.all([
-      this.containment.background('library', () => this.loadLibrary()),
-      this.containment.background('engine', async () => {
-        this.catalog = this.settings.engineUrl ? await fetchEngineCatalog(this.settings.engineUrl) : KNOWN_CATALOG;
-      }),
-    ]);
-    this.options.toolchain.invalidateConfig?.();
-    this.refreshAll();
-  }
-
-  private async fetchSettings(pushed: unknown): Promise<unknown> {
-    if (this.clientCapabilities.workspace?.configuration) {
-      try {
-        const value = await this.connection.workspace.getConfiguration({ section: 'sdprompt' });
-        if (value !== null && value !== undefined) return value;
-      } catch (error) {
-        this.logger.warn(`sdprompt: workspace/configuration failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-    const fromPush = (pushed as { sdprompt?: unknown } | undefined)?.sdprompt;
-    return fromPush ?? this.initializationOptions;
-  }
-
-  /** Library folders and vocabulary from sdprompt.config.json fill what the editor settings leave empty. */
-  private withConfigDefaults(settings: ServerSettings): ServerSettings {
-    const defaults = this.options.toolchain.configDefaults?.(this.workspaceRoot ?? process.cwd(), settings.configFile);
-    if (!defaults) return settings;
-    const merged: ServerSettings = { ...settings };
-    if (merged.loraFolders.length === 0 && defaults.loraFolders) merged.loraFolders = defaults.loraFolders;
-    if (merged.embeddingFolders.length === 0 && defaults.embeddingFolders) merged.embeddingFolders = defaults.embeddingFolders;
-    if (merged.wildcardFolders.length === 0 && defaults.wildcardFolders) merged.wildcardFolders = defaults.wildcardFolders;
-    for (const key of ['a1111Root', 'comfyuiRoot', 'engineUrl', 'clipVocab'] as const) {
-      if (!merged[key] && defaults[key]) merged[key] = defaults[key];
-    }
-    return merged;
-  }
-
-  private resolvePaths(settings: ServerSettings): ServerSettings {
-    const base = this.workspaceRoot ?? process.cwd();
-    const absolute = (path: string) => (isAbsolute(path) ? path : resolve(base, path));
-    const resolved: ServerSettings = {
-      ...settings,
-      loraFolders: settings.loraFolders.map(absolute),
-      embeddingFolders: settings.embeddingFolders.map(absolute),
-      wildcardFolders: settings.wildcardFolders.map(absolute),
-      tagFiles: settings.tagFiles.map(absolute),
-    };
-    for (const key of ['a1111Root', 'comfyuiRoot', 'configFile', 'clipVocab'] as const) {
-      if (settings[key]) resolved[key] = absolute(settings[key]!);
-    }
-    return resolved;
-  }
-
-  private async loadLibrary(): Promise<void> {
-    this.stopWatching?.();
-    this.stopWatching = undefined;
-    this.libraryHandle?.dispose?.();
-    this.libraryHandle = undefined;
-    const { toolchain } = this.options;
-    const settings = this.settings;
-    const configured = settings.loraFolders.length + settings.embeddingFolders.length + settings.wildcardFolders.length > 0 || settings.a1111Root || settings.comfyuiRoot || settings.engineUrl;
-    if (!toolchain.openLibrary || !configured) {
-      this.library = EMPTY_LIBRARY;
-      return;
-    }
-    const handle = toolchain.openLibrary({
-      loraFolders: settings.loraFolders,
-      embeddingFolders: settings.embeddingFolders,
-      wildcardFolders: settings.wildcardFolders,
-      a1111Root: settings.a1111Root,
-      comfyuiRoot: settings.comfyuiRoot,
-      engineUrl: settings.engineUrl,
-    });
-    this.libraryHandle = handle;
-    const { snapshot, diagnostics } = await handle.scan();
-    this.library = snapshot;
-    for (const diagnostic of diagnostics.slice(0, 20)) this.logger.warn(`sdprompt: library: ${diagnostic.file ?? ''} ${diagnostic.message}`);
-    // Watching walks the folders: start it once the first diagnostics are out.
-    const watchLater = setTimeout(() => {
-      if (this.libraryHandle !== handle) return;
-      this.stopWatching = handle.watch?.(() => void this.containment.background('library rescan', () => this.rescanLibrary()));
-    }, 500);
-    watchLater.unref();
-    this.stopWatching = () => clearTimeout(watchLater);
-  }
-
-  private async rescanLibrary(): Promise<void> {
-    if (!this.libraryHandle) return;
-    const { snapshot } = await this.libraryHandle.scan();
-    this.library = snapshot;
-    this.refreshAll();
-  }
-
-  private async loadTags(): Promise<void> {
-    if (this.settings.tagFiles.length === 0) {
-      this.tags = undefined;
-      return;
-    }
-    const tags: Tag[] = [];
-    for (const file of this.settings.tagFiles) {
-      try {
-        const parsed = parseTagCsv(await readFile(file, 'utf8'));
-        tags.push(...parsed.tags);
-        if (parsed.skipped > 0) this.logger.warn(`sdprompt: ${file}: ${parsed.skipped} malformed tag lines skipped`);
-      } catch (error) {
-        this.logger.warn(`sdprompt: cannot read tag file ${file}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-    this.tags = tags.length > 0 ? new TagIndex(tags) : undefined;
-  }
-
-  private async watchedFilesChanged(uris: string[]): Promise<void> {
-    const paths = uris.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
-    const configChanged = paths.some((path) => /(^|[\\/])(sdprompt\.config\.json|package\.json)$/.test(path));
-    const tagChanged = paths.some((path) => this.settings.tagFiles.includes(path));
-    const libraryRoots = [...this.settings.loraFolders, ...this.settings.embeddingFolders, ...this.settings.wildcardFolders, this.settings.a1111Root, this.settings.comfyuiRoot].filter((root): root is string => Boolean(root));
-    const libraryChanged = paths.some((path) => libraryRoots.some((root) => path.startsWith(root)));
-    if (configChanged) this.options.toolchain.invalidateConfig?.();
-    if (tagChanged) await this.loadTags();
-    if (libraryChanged && this.libraryHandle) {
-      const { snapshot } = await this.libraryHandle.scan();
-      this.library = snapshot;
-    }
-    if (configChanged || libraryChanged) this.refreshAll();
-  }
-
   /** Everything derived from settings, config or library is stale: recompute for open documents. */
   private refreshAll(): void {
     this.generation++;
@@ -432,10 +295,10 @@ export class SdpromptServer {
       analysis: this.analyses.get(document),
       settings: this.settings,
       library: this.library,
-      catalog: this.catalog,
+      catalog: this.workspace.catalog,
       toolchain: this.options.toolchain,
     };
-    if (this.tags) context.tags = this.tags;
+    if (this.workspace.tags) context.tags = this.workspace.tags;
     return run(context);
   }
 
@@ -461,8 +324,7 @@ export class SdpromptServer {
 
   dispose(): void {
     this.scheduler.dispose();
-    this.stopWatching?.();
-    this.libraryHandle?.dispose?.();
+    this.workspace.dispose();
   }
 }
 
