@@ -80,7 +80,7 @@ describe('sdprompt explain FILE', () => {
     const { code, out } = await run(['explain', 'odd.txt'], '', dir);
     expect(code).toBe(1);
     expect(out).toContain('<JL_sectionplan:0.1>  (unknown type: A1111 skips it)');
-    expect(out).toMatch(/warning: A1111 resolves this ambiguously/);
+    expect(out).toMatch(/warning: A1111 reads this bracket structure differently between restarts.*sdprompt reads .\[a:1\]. as a schedule/);
   });
 
   it('prints JSON with --json', async () => {

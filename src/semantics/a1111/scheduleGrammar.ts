@@ -49,6 +49,8 @@ export interface StartAmbiguity {
   end: number;
   /** Group spans that some tied interpretation treats as syntax and another as literal text. */
   groups: BracketGroup[];
+  /** For each of `groups`: whether sdprompt's chosen interpretation reads it as syntax. */
+  chosen: boolean[];
 }
 
 export interface ScheduleStructure {
@@ -327,13 +329,17 @@ export class ScheduleParser {
     while (k > 0) {
       const kind = choiceKind[k]!;
       const j = choice[k]!;
-      if (tied[k]) ambiguities.push(this.describeTie(this.candidates(k, kind, reachable), k, kind === 2, choice, choiceKind));
+      if (tied[k]) {
+        const tie = this.describeTie(this.candidates(k, kind, reachable), k, kind === 2, choice, choiceKind);
+        // Nested prefixes often tie over the same groups; report each structure once.
+        if (!ambiguities.some((a) => a.start === tie.start && a.end === tie.end)) ambiguities.push(tie);
+      }
       pieces.push({ kind: kind === 0 || kind === 2 ? 'prompt' : 'literal', start: j, end: k });
       if (kind <= 1) break;
       k = j;
     }
     pieces.reverse();
-    if (ambiguous[n] && ambiguities.length === 0) ambiguities.push({ start: 0, end: n, groups: [] });
+    if (ambiguous[n] && ambiguities.length === 0) ambiguities.push({ start: 0, end: n, groups: [], chosen: [] });
     return { ok: true, pieces, groups: this.groups, ambiguities: ambiguities.reverse() };
   }
 
@@ -440,9 +446,11 @@ export class ScheduleParser {
     for (const set of sets) for (const start of set) all.add(start);
     const differing = [...all].filter((start) => !sets.every((set) => set.has(start))).sort((a, b) => a - b);
     const groups = differing.map((start) => this.groups.get(start)!);
+    const picked = sets[candidates.indexOf(choice[k]!)] ?? new Set<number>();
+    const chosen = differing.map((start) => picked.has(start));
     const start = groups.length > 0 ? Math.min(...groups.map((g) => g.start)) : candidates[0]!;
     const end = groups.length > 0 ? Math.max(...groups.map((g) => g.end)) : k;
-    return { start, end, groups };
+    return { start, end, groups, chosen };
   }
 }
 

@@ -16,7 +16,7 @@
  */
 import type { Ambiguity, ScheduleOptions, ScheduleStep } from '../model.js';
 import { A1111Error, parsePromptAttention } from './attention.js';
-import { ScheduleParser, type BracketGroup, type ScheduleStructure } from './scheduleGrammar.js';
+import { ScheduleParser, type BracketGroup, type ScheduleStructure, type StartAmbiguity } from './scheduleGrammar.js';
 
 export interface PromptSchedules {
   /** True when A1111's schedule grammar rejects the text. */
@@ -24,6 +24,8 @@ export interface PromptSchedules {
   ambiguities: Ambiguity[];
   steps: ScheduleStep[];
 }
+
+const MAX_ALTERNATION_STEPS = 100_000;
 
 /** A rendered text as source ranges [start, end) of the prompt text. */
 type Ranges = number[];
@@ -65,6 +67,8 @@ class ScheduleRenderer {
     const found = new Set<number>([steps]);
     for (const group of this.dynamicGroups()) {
       if (group.kind === 'alternate') {
+        // A1111 materializes range(1, steps + 1); refuse step counts no sampler would run.
+        if (steps > MAX_ALTERNATION_STEPS) throw new A1111Error(`steps=${steps} is too large to expand an alternation [a|b] step by step (limit ${MAX_ALTERNATION_STEPS})`);
         this.hasAlternate = true;
         for (let s = 1; s <= steps; s++) found.add(s);
       } else if (group.kind === 'scheduled') {
@@ -193,13 +197,19 @@ export function promptSchedules(text: string, options: ScheduleOptions, origins?
   const ambiguities: Ambiguity[] = structure.ambiguities.map((tie) => ({
     textStart: at(tie.start),
     textEnd: at(Math.max(tie.start, tie.end - 1)) + 1,
-    message: describe(text, tie.groups),
+    message: describe(text, tie),
   }));
   return { fallback: false, ambiguities, steps: result };
 }
 
-function describe(text: string, groups: BracketGroup[]): string {
-  const shown = groups.map((g) => `'${text.slice(g.start, g.end)}'`).join(', ');
-  const what = groups.length > 0 ? `${shown} may be read as ${groups.length > 1 ? 'schedules/alternations' : groups[0]!.kind === 'alternate' ? 'an alternation' : 'a schedule'} or as literal text` : 'the bracket structure may be read in several ways';
-  return `A1111 resolves this ambiguously (it changes between A1111 restarts): ${what}; sdprompt reads ${groups.length > 0 ? 'it as syntax' : 'the longest well-formed prefix'}. Balance or escape the brackets to make it definite.`;
+function describe(text: string, tie: StartAmbiguity): string {
+  const head = 'A1111 reads this bracket structure differently between restarts (lark breaks a tie by Python hash order)';
+  if (tie.groups.length === 0) return `${head}; sdprompt reads the longest well-formed prefix. Balance or escape the brackets to make it definite.`;
+  const show = (g: BracketGroup) => `'${text.slice(g.start, g.end)}'`;
+  const asSyntax = tie.groups.filter((_, i) => tie.chosen[i]).map(show);
+  const asText = tie.groups.filter((_, i) => !tie.chosen[i]).map(show);
+  const reading = [asSyntax.length > 0 ? `${asSyntax.join(', ')} as ${asSyntax.length > 1 ? 'schedules/alternations' : 'a schedule/alternation'}` : '', asText.length > 0 ? `${asText.join(', ')} as literal text` : '']
+    .filter(Boolean)
+    .join(' and ');
+  return `${head}: ${tie.groups.map(show).join(', ')} may be syntax or literal text; sdprompt reads ${reading}. Balance or escape the stray brackets to make it definite.`;
 }
