@@ -25,9 +25,16 @@ function escapeClass(chars: string[]): string {
 /** Bytes 0x80..0xBF as sloppy-windows-1252 characters. */
 const CONTINUATION_CHARS = escapeClass(SLOPPY_1252.slice(0, 32)) + '\\u00a0-\\u00bf';
 const CONTINUATION = `[${CONTINUATION_CHARS}]`;
-const SEQUENCE = `[\\u00c2-\\u00df]${CONTINUATION}|[\\u00e0-\\u00ef]${CONTINUATION}{2}|[\\u00f0-\\u00f4]${CONTINUATION}{3}`;
+/**
+ * Lead bytes read as Windows-1252 that sdprompt treats as mojibake: Â Ã (Latin-1 letters, symbols),
+ * Ä Å (Latin Extended-A), Î Ï (Greek), Ð Ñ (Cyrillic), â (punctuation such as ’ “ …), ã (kana) and ð
+ * (emoji). Other leads such as ß or é followed by symbols are usually meant as written; ftfy tells them
+ * apart with a heuristic that is not reproduced.
+ */
+const SEQUENCE = `[\\u00c2-\\u00c5\\u00ce\\u00cf\\u00d0\\u00d1]${CONTINUATION}|[\\u00e2\\u00e3]${CONTINUATION}{2}|\\u00f0${CONTINUATION}{3}`;
 /** A run of UTF-8 multi-byte sequences whose bytes were read as Windows-1252 (`cafÃ©`), not right after another such byte. */
 const UTF8_AS_1252 = new RegExp(`(?<!${CONTINUATION})(?:${SEQUENCE})+`, 'g');
+const UTF8_AS_1252_START = new RegExp(`(?:${SEQUENCE})`);
 /** Text that a single-byte sloppy-windows-1252 encoding can represent. */
 const SLOPPY_1252_TEXT = new RegExp(`^[\\x00-\\xff${escapeClass(SLOPPY_1252.slice(0, 32))}]*$`);
 
@@ -55,7 +62,7 @@ function decodeUtf8(bytes: Uint8Array): string | undefined {
  * encodings are not reproduced (docs/tokenizer.md).
  */
 function fixUtf8Mojibake(text: MappedText): MappedText {
-  if (!/[\u00c2-\u00f4]/.test(text.text)) return text;
+  if (!UTF8_AS_1252_START.test(text.text)) return text;
   if (SLOPPY_1252_TEXT.test(text.text)) {
     const whole = decodeUtf8(sloppy1252Bytes(text.text));
     if (whole !== undefined && whole !== text.text) return replaceMapped(text, /[^]+/g, () => whole);

@@ -61,11 +61,24 @@ export function joinMapped(parts: readonly MappedText[]): MappedText {
   return { text, origins };
 }
 
-/** Applies a per-code-point case mapping (Python str.lower / JS toLowerCase). */
+/**
+ * Lower-cases as Python `str.lower()` / JS `toLowerCase()` do, including the context-dependent final
+ * sigma (Σ → ς at the end of a word), then aligns origins code point by code point: context only ever
+ * chooses between σ and ς, so each code point's expansion length is that of its own lower-case form
+ * (İ → i̇ is two units).
+ */
 export function lowerMapped(input: MappedText): MappedText {
   const lowered = input.text.toLowerCase();
   if (lowered.length === input.text.length) return { text: lowered, origins: input.origins };
-  return mapCodePoints(input, (char) => char.toLowerCase());
+  const origins: number[] = [];
+  let index = 0;
+  for (const char of input.text) {
+    const length = char.toLowerCase().length;
+    const origin = input.origins[index]!;
+    for (let i = 0; i < length; i++) origins.push(origin);
+    index += char.length;
+  }
+  return { text: lowered, origins };
 }
 
 /** Maps each code point through `map` (undefined keeps it). */
