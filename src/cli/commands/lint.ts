@@ -47,6 +47,9 @@ export function registerLint(program: Command, context: CliContext): void {
     });
 }
 
+/** Below this many files one thread is faster than starting workers. */
+const PARALLEL_THRESHOLD = 400;
+
 async function runLint(patterns: string[], options: LintCommandOptions, context: CliContext): Promise<number> {
   const { reporters } = await import('../../lint/reporters/index.js');
   const reporter = reporters[options.format];
@@ -56,148 +59,57 @@ async function runLint(patterns: string[], options: LintCommandOptions, context:
   if (options.stdin && patterns.length > 0) throw new CliError('--stdin lints standard input; do not also name files');
   if (options.stdinFilename && !options.stdin) throw new CliError('--stdin-filename needs --stdin');
 
-  const [{ ConfigLoader, ConfigError }, { lint, lintAndFix, skippedRuleNotes, builtinRules }, files, fs, path] = await Promise.all([
-    import('../../config/index.js'),
+  const [{ LintBatch, BatchError }, { skippedRuleNotes, builtinRules }, files, path] = await Promise.all([
+    import('../../lint/batch.js'),
     import('../../lint/index.js'),
     import('../../lint/files.js'),
-    import('node:fs'),
     import('node:path'),
   ]);
-  const loader = new ConfigLoader({ ...(options.config ? { configFile: path.resolve(context.cwd, options.config) } : {}) });
-  const configFor = (file: string) => {
-    try {
-      return loader.forFile(file);
-    } catch (error) {
-      if (error instanceof ConfigError) throw new CliError(error.message);
-      throw error;
-    }
+  const batchOptions = {
+    cwd: context.cwd,
+    env: { ...context.env },
+    ...(options.config ? { configFile: path.resolve(context.cwd, options.config) } : {}),
+    fix: Boolean(options.fix),
+    fixDryRun: Boolean(options.fixDryRun),
+    ...(options.reportUnusedDisableDirectives ? { reportUnusedDisableDirectives: 'warn' as const } : {}),
+    noInlineConfig: !options.inlineConfig,
   };
-  const readInclude = (file: string) => {
-    try {
-      return fs.readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  const unused = options.reportUnusedDisableDirectives ? ('warn' as const) : undefined;
-  // One library / tokenizer per distinct configuration (usually exactly one per run).
-  const adapters = await import('../../lint/adapters.js');
-  const libraries = new Map<string, Promise<import('../../lint/types.js').LintLibrary | undefined>>();
-  const tokenizers = new Map<string, Promise<import('../../lint/types.js').LintTokenizer | undefined>>();
-  const toolsFor = async (config: import('../../config/types.js').ResolvedConfig) => {
-    let library: Promise<import('../../lint/types.js').LintLibrary | undefined> | undefined;
-    if (adapters.hasLibrarySettings(config.library)) {
-      const key = JSON.stringify(config.library);
-      library = libraries.get(key);
-      if (!library) {
-        library = adapters.openLibrary(config.library, context.env).then(
-          ({ library: opened, problems }) => {
-            for (const problem of problems.slice(0, 5)) context.stderr.write(`note: library: ${problem}\n`);
-            if (problems.length > 5) context.stderr.write(`note: library: ${problems.length - 5} more problems (run "sdprompt loras" for details)\n`);
-            return opened;
-          },
-          (error: Error) => {
-            throw new CliError(`cannot open the LoRA library configured in ${config.sources.at(-1) ?? 'the configuration'}: ${error.message}`);
-          },
-        );
-        libraries.set(key, library);
-      }
-    }
-    const tokenizerKey = config.tokenizer.vocab ?? '';
-    let tokenizer = tokenizers.get(tokenizerKey);
-    if (!tokenizer) {
-      tokenizer = adapters.openTokenizer(config.tokenizer, context.env, context.cwd).catch((error: Error) => {
-        throw new CliError(`cannot load the CLIP vocabulary ${config.tokenizer.vocab ?? context.env.SDPROMPT_CLIP_VOCAB ?? ''}: ${error.message}`);
-      });
-      tokenizers.set(tokenizerKey, tokenizer);
-    }
-    const [openedLibrary, openedTokenizer] = await Promise.all([library, tokenizer]);
-    return { ...(openedLibrary ? { library: openedLibrary } : {}), ...(openedTokenizer ? { tokenizer: openedTokenizer } : {}) };
-  };
+  const batch = new LintBatch(batchOptions);
   const reports: Array<import('../../lint/reporters/index.js').FileReport> = [];
-  const skipped: Array<{ ruleId: string; needs: 'library' | 'tokenizer' }> = [];
-
-  if (options.stdin) {
-    const { readAll } = await import('../context.js');
-    const text = await readAll(context.stdin);
-    const filePath = options.stdinFilename ? path.resolve(context.cwd, options.stdinFilename) : '<stdin>';
-    const config = configFor(options.stdinFilename ? filePath : path.join(context.cwd, '__stdin__.sdprompt'));
-    const lintOptions = {
-      ...(options.stdinFilename ? { filePath } : {}),
-      ...(await toolsFor(config)),
-      config,
-      readFile: readInclude,
-      reportUnusedDisableDirectives: unused,
-      noInlineConfig: !options.inlineConfig,
-    };
-    if (options.fix || options.fixDryRun) {
-      const fixed = lintAndFix(text, lintOptions);
-      reports.push({ filePath, source: fixed.output, result: fixed, ...(fixed.output !== text ? { output: fixed.output } : {}) });
+  const notes: string[] = [];
+  try {
+    if (options.stdin) {
+      const { readAll } = await import('../context.js');
+      const text = await readAll(context.stdin);
+      const filePath = options.stdinFilename ? path.resolve(context.cwd, options.stdinFilename) : undefined;
+      reports.push(await batch.lintText(text, filePath, filePath ?? '<stdin>'));
     } else {
-      reports.push({ filePath, source: text, result: lint(text, lintOptions) });
-    }
-    skipped.push(...reports[0]!.result.skipped);
-  } else {
-    const rootConfig = configFor(path.join(context.cwd, '__root__.sdprompt'));
-    const isIgnored = files.ignoreMatcher(rootConfig.ignores);
-    const search = await files.findPromptFiles(patterns, context.cwd, isIgnored);
-    if (search.unmatched.length > 0 && search.files.length === 0) {
-      throw new CliError(`no prompt files match ${search.unmatched.map((pattern) => `"${pattern}"`).join(', ')} (looked for *.sdprompt and *.prompt.txt)`);
-    }
-    let cache: import('../../lint/cache.js').LintCache | undefined;
-    let cacheModule: typeof import('../../lint/cache.js') | undefined;
-    if (options.cache) {
-      cacheModule = await import('../../lint/cache.js');
-      const location = options.cacheLocation ? path.resolve(context.cwd, options.cacheLocation) : cacheModule.defaultLintCacheFile(context.env, context.cwd);
-      cache = new cacheModule.LintCache(location, VERSION);
-    }
-    const fingerprints = new Map<object, string>();
-    for (const file of search.files) {
-      let text: string;
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch (error) {
-        throw new CliError(`cannot read ${path.relative(context.cwd, file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      const rootConfig = batch.configFor(path.join(context.cwd, '__root__.sdprompt'));
+      const search = await files.findPromptFiles(patterns, context.cwd, files.ignoreMatcher(rootConfig.ignores));
+      if (search.unmatched.length > 0 && search.files.length === 0) {
+        throw new CliError(`no prompt files match ${search.unmatched.map((pattern) => `"${pattern}"`).join(', ')} (looked for *.sdprompt and *.prompt.txt)`);
       }
-      const config = configFor(file);
-      const tools = await toolsFor(config);
-      const lintOptions = { filePath: file, config, ...tools, readFile: readInclude, reportUnusedDisableDirectives: unused, noInlineConfig: !options.inlineConfig };
-      if (options.fix || options.fixDryRun) {
-        const fixed = lintAndFix(text, lintOptions);
-        if (options.fix && fixed.output !== text && !fixed.hasSyntaxErrors) writeAtomically(fs, file, fixed.output);
-        reports.push({ filePath: file, source: fixed.output, result: fixed, ...(options.fixDryRun && fixed.output !== text ? { output: fixed.output } : {}) });
-        skipped.push(...fixed.skipped);
-        continue;
+      if (options.cache && !options.fix && !options.fixDryRun) {
+        reports.push(...(await lintWithCache(search.files, batch, options, context)));
+      } else if (search.files.length >= PARALLEL_THRESHOLD) {
+        const parallel = await lintInParallel(search.files, batch, batchOptions);
+        reports.push(...parallel.reports);
+        notes.push(...parallel.notes);
+      } else {
+        for (const file of search.files) reports.push(await batch.lintFile(file));
       }
-      let key: string | undefined;
-      // Library contents are not part of the key, so results that depend on a library are not cached.
-      if (cache && cacheModule && !tools.library) {
-        let fingerprint = fingerprints.get(config);
-        if (!fingerprint) {
-          fingerprint = cacheModule.configFingerprint(config, `${options.inlineConfig}:${unused ?? ''}`);
-          fingerprints.set(config, fingerprint);
-        }
-        key = cacheModule.LintCache.key(text, fingerprint);
-        const hit = cache.get(file, key);
-        if (hit) {
-          reports.push({ filePath: file, source: text, result: hit });
-          skipped.push(...hit.skipped);
-          continue;
-        }
-      }
-      const result = lint(text, lintOptions);
-      // Files with includes depend on other files' content: never cache them.
-      if (cache && key && !/^\s*@include\b/m.test(text)) cache.set(file, key, result);
-      reports.push({ filePath: file, source: text, result });
-      skipped.push(...result.skipped);
     }
-    cache?.save();
+  } catch (error) {
+    if (error instanceof BatchError) throw new CliError(error.message);
+    throw error;
   }
+  notes.push(...batch.notes);
 
   const output = reporter(reports, { cwd: context.cwd, color: options.color && useColor(context), rules: builtinRules, version: VERSION, quiet: Boolean(options.quiet) });
   context.stdout.write(output);
   if (!options.quiet) {
-    for (const note of skippedRuleNotes(skipped)) context.stderr.write(`note: ${note}\n`);
+    for (const note of new Set(notes)) context.stderr.write(`note: ${note}\n`);
+    for (const note of skippedRuleNotes(reports.flatMap((report) => report.result.skipped))) context.stderr.write(`note: ${note}\n`);
   }
   const errors = reports.reduce((sum, report) => sum + report.result.errorCount, 0);
   const warnings = reports.reduce((sum, report) => sum + report.result.warningCount, 0);
@@ -209,19 +121,73 @@ async function runLint(patterns: string[], options: LintCommandOptions, context:
   return EXIT_OK;
 }
 
-/** Temp file in the same folder, then rename: a crash leaves either the old or the new file, never half of one. */
-function writeAtomically(fs: typeof import('node:fs'), file: string, text: string): void {
-  const temp = `${file}.sdprompt-fix-${process.pid}.tmp`;
-  try {
-    const mode = fs.statSync(file).mode;
-    fs.writeFileSync(temp, text, { mode });
-    fs.renameSync(temp, file);
-  } catch (error) {
-    try {
-      fs.rmSync(temp, { force: true });
-    } catch {
-      // nothing more to clean up
+type Batch = import('../../lint/batch.js').LintBatch;
+type FileReport = import('../../lint/reporters/index.js').FileReport;
+
+/** --cache: results keyed by content + resolved configuration + version; files using a library or includes are always linted. */
+async function lintWithCache(list: string[], batch: Batch, options: LintCommandOptions, context: CliContext): Promise<FileReport[]> {
+  const [cacheModule, path] = await Promise.all([import('../../lint/cache.js'), import('node:path')]);
+  const location = options.cacheLocation ? path.resolve(context.cwd, options.cacheLocation) : cacheModule.defaultLintCacheFile(context.env, context.cwd);
+  const cache = new cacheModule.LintCache(location, VERSION);
+  const fingerprints = new Map<object, string>();
+  const reports: FileReport[] = [];
+  for (const file of list) {
+    const text = batch.readSource(file);
+    const config = batch.configFor(file);
+    const tools = await batch.toolsFor(config);
+    if (tools.library || /^\s*@include\b/m.test(text)) {
+      reports.push(await batch.lintFile(file, text));
+      continue;
     }
-    throw new CliError(`cannot write the fixes to ${file}: ${(error as Error).message}`);
+    let fingerprint = fingerprints.get(config);
+    if (!fingerprint) {
+      fingerprint = cacheModule.configFingerprint(config, `${options.inlineConfig}:${options.reportUnusedDisableDirectives ?? ''}:${Boolean(tools.tokenizer)}`);
+      fingerprints.set(config, fingerprint);
+    }
+    const key = cacheModule.LintCache.key(text, fingerprint);
+    const hit = cache.get(file, key);
+    if (hit) {
+      reports.push({ filePath: file, source: text, result: hit });
+      continue;
+    }
+    const report = await batch.lintFile(file, text);
+    cache.set(file, key, report.result);
+    reports.push(report);
   }
+  cache.save();
+  return reports;
+}
+
+/**
+ * Many files: a worker thread per spare CPU takes a contiguous share of the list while this
+ * thread lints the first share; reports come back in the original order.
+ */
+async function lintInParallel(list: string[], batch: Batch, batchOptions: import('../../lint/batch.js').BatchOptions) {
+  const [{ Worker }, os, fs, url] = await Promise.all([import('node:worker_threads'), import('node:os'), import('node:fs'), import('node:url')]);
+  const threads = Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
+  const workerUrl = new URL('../../lint/lint-worker.js', import.meta.url);
+  // Run from the TypeScript sources (tests), there is no compiled worker: stay in one thread.
+  if (threads === 1 || !fs.existsSync(url.fileURLToPath(workerUrl))) {
+    const reports: FileReport[] = [];
+    for (const file of list) reports.push(await batch.lintFile(file));
+    return { reports, notes: [] as string[] };
+  }
+  const share = Math.ceil(list.length / threads);
+  const shares = Array.from({ length: threads }, (_, index) => list.slice(index * share, (index + 1) * share));
+  const workers = shares.slice(1).map(
+    (files) =>
+      new Promise<{ reports: FileReport[]; notes: string[] }>((resolve, reject) => {
+        const worker = new Worker(workerUrl, { workerData: { files, options: batchOptions } });
+        worker.once('message', (output: import('../../lint/lint-worker.js').WorkerOutput) => {
+          void worker.terminate();
+          if ('error' in output) reject(output.internal ? new Error(output.error) : new CliError(output.error));
+          else resolve(output);
+        });
+        worker.once('error', reject);
+      }),
+  );
+  const own: FileReport[] = [];
+  for (const file of shares[0]!) own.push(await batch.lintFile(file));
+  const others = await Promise.all(workers);
+  return { reports: [...own, ...others.flatMap((output) => output.reports)], notes: others.flatMap((output) => output.notes) };
 }
