@@ -26,12 +26,21 @@ function asciiClass(code: number): EdgeClass {
   if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90)) return 'L';
   if (code >= 48 && code <= 57) return 'N';
   if (code === 39) return 'Q';
-  if (code === 32 || (code >= 9 && code <= 13)) return 'WS';
+  if (code === 32 || code === 9 || code === 10 || code === 12 || code === 13) return 'WS';
+  if (code < 32 || code === 127) return null;
   return 'P';
 }
 
+/**
+ * Characters ftfy deletes before CLIP's whitespace cleaning (ftfy/fixes.py remove_control_chars,
+ * as tokenizer.md §1 lists): next to one of them, whitespace may be all that separates two words.
+ */
+const DELETED_BY_FTFY = /[\u0000-\u0008\u000b\u000e-\u001f\u007f\ufeff]/gu;
+
 /** The class of one character (a full code point). */
 export function classOf(char: string): EdgeClass {
+  DELETED_BY_FTFY.lastIndex = 0;
+  if (DELETED_BY_FTFY.test(char)) return null;
   if (char.length === 1 && char.charCodeAt(0) < 128) return asciiClass(char.charCodeAt(0));
   if (char === "'") return 'Q';
   if (LETTER.test(char)) return 'L';
@@ -76,6 +85,6 @@ export function mayJoin(left: EdgeClass, right: EdgeClass): boolean {
  * tokens. Used to compare A1111 attention lists "up to whitespace that CLIP ignores".
  */
 export function clipPieces(text: string): string[] {
-  const cleaned = text.replace(/\s+/gu, ' ').trim().toLowerCase();
+  const cleaned = text.replace(DELETED_BY_FTFY, '').replace(/\s+/gu, ' ').trim().toLowerCase();
   return cleaned.match(/'s|'t|'re|'ve|'m|'ll|'d|\p{L}+|\p{N}|[^\s\p{L}\p{N}]+/gu) ?? [];
 }

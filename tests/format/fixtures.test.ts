@@ -58,5 +58,7 @@ describe.runIf(examples.length > 0)('examples', () => {
     // The examples are real prompt files: they must have no syntax errors.
     expect('error' in result ? result.error.map((error) => error.message) : []).toEqual([]);
     checkProperties(file);
+    // The examples show the house style: `sdprompt fmt --check examples` passes.
+    expect('error' in result ? undefined : result.output).toBe(text);
   });
 });

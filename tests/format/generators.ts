@@ -5,14 +5,14 @@
  */
 import fc from 'fast-check';
 
-const words = ['a', 'cat', 'house', 'best quality', 'section plan', 'JL_section plan', 'x', 'B', 'ÄÖ', '日本', '1girl', 'and', 'break'];
+const words = ['a', 'cat', 'house', 'best quality', 'section plan', 'JL_section plan', 'x', 'B', 'ÄÖ', '日本', '1girl', 'and', 'break', '7', '😀', "o'clock", 'é'];
 const punctuation = [',', ',', ',', '.', "'", "'s", ';', '!', '-', '_', '/', '&', '&amp;', ':', '|', '>', '<', '{', '}'];
 const escapes = ['\\(', '\\)', '\\[', '\\]', '\\\\', '\\', '\\:', '\\ ', '\\#', '\\@'];
 const keywords = ['AND', 'BREAK', ' AND ', ' BREAK ', ':1.2', ' :0.5', ':.5'];
 const brackets = ['(', ')', '[', ']', '(', ')', '[', ']'];
 const numbers = ['1.2', '1.20', '.5', '0.50', '05', '1.', '2', '+1.1', '-0.5', '0', '1e3', '10'];
 const networks = ['<lora:JL_sectionplan:0.6>', '<lora:a b:1>', '<lora:x>', '<hypernet:h:0.5>', '<JL_sectionplan:0.1>', '<lora:x:te=0.5:unet=1>', '<lora:', '__season__', '${style}'];
-const spaces = [' ', ' ', '  ', '\t', ' \t ', '\n', '\n  ', '\n\n', '  \n'];
+const spaces = [' ', ' ', '  ', '\t', ' \t ', '\n', '\n  ', '\n\n', '  \n', '\u00a0', '\r'];
 
 /** Structured pieces: weights, schedules and alternations with tricky spacing. */
 const structured = fc.oneof(
@@ -20,6 +20,8 @@ const structured = fc.oneof(
   fc.tuple(fc.constantFrom('[', '[ '), fc.constantFrom('', ...words), fc.constantFrom(':', ' : '), fc.constantFrom('', ...words), fc.constantFrom(':', ': '), fc.constantFrom(...numbers), fc.constantFrom(']', ' ]')).map((parts) => parts.join('')),
   fc.tuple(fc.constantFrom(...words), fc.constantFrom(':', ' : '), fc.constantFrom(...numbers), fc.constantFrom(']', ' ]')).map((parts) => `[${parts.join('')}`),
   fc.array(fc.constantFrom('', ...words, ' '), { minLength: 2, maxLength: 4 }).map((options) => `[${options.join('|')}]`),
+  // Groups whose weights come out equal, so that A1111 merges their segments.
+  fc.constantFrom('(a:1)b', '(a:1) b', '( a )( b )', '(a)(b)', '[(a)]', '((a))', '(a:1.1)(b:1.1)', '( a BREAK b )', '(a, )', '( , a)'),
 );
 
 const piece = fc.oneof(
