@@ -35,6 +35,8 @@ describe('ftfy fix_text subset', () => {
     ['ðŸ˜€ smile', '😀 smile'],
     ['nai\u0308ve', 'naïve'],
     ['zero\u200bwidth \u200d', 'zero\u200bwidth \u200d'],
+    ['Straße² café“ok”', 'Straße² café"ok"'],
+    ['Ð¿Ñ€Ð¸Ð²ÐµÑ‚', 'привет'],
   ])('%j → %j', (input, expected) => {
     expect(fix(input)).toBe(expected);
   });
@@ -87,6 +89,12 @@ describe('front-end cleaning', () => {
   it('spaces CJK ideographs, drops format characters and keeps kana only in the comfyui front-end', () => {
     expect(clean('猫咪のA\u200bB', 'comfyui')).toBe('猫 咪 のab');
     expect(clean('猫咪のA\u200bB', 'a1111')).toBe('猫咪のa\u200bb');
+  });
+
+  it('keeps the final sigma when another character changes length on lower-casing (İ → i̇)', () => {
+    for (const frontEnd of ['a1111', 'comfyui', 'openai'] as const) {
+      expect(clean('İ ΣΑΣ>', frontEnd)).toBe('i̇ σας>');
+    }
   });
 
   it('keeps special tokens whole between cleaned pieces', () => {
