@@ -155,6 +155,10 @@ describe('folders on disk', () => {
     const result = await library.scan();
     expect(result.loras.map((entry) => entry.name)).toEqual(['inside']);
     expect(result.diagnostics.filter((d) => d.code === 'library/outside-root')).toHaveLength(2);
+    // Names are looked up among scanned files only: `..` cannot reach outside the folders.
+    expect(library.resolveLoraPath('../outside/secret')).toBeUndefined();
+    expect(library.resolveComfyLora('../outside/secret.safetensors')).toBeUndefined();
+    expect(library.resolveLora('secret')).toBeUndefined();
   });
 
   it('reports a bad sidecar and keeps the LoRA', async () => {
