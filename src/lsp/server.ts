@@ -237,7 +237,7 @@ export class SdpromptServer {
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-        completionProvider: { resolveProvider: true, triggerCharacters: ['<', ':', '_', ',', '@', '{', ' '] },
+        completionProvider: { resolveProvider: true, triggerCharacters: ['<', ':', '_', ',', '@', '{'] },
         hoverProvider: true,
         inlayHintProvider: { resolveProvider: false },
         semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true, range: true },

@@ -66,6 +66,15 @@ describe('hover', () => {
   });
 });
 
+describe('parameter hover', () => {
+  it('explains a parameter key and lists its values', async () => {
+    const { text, cursors, uri } = await open('@params\nsamp<|>ler: Euler a\nsteps: 20\n');
+    const hover = hoverText(await client!.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionAt(text, cursors[0]!) }));
+    expect(hover).toContain('**sampler** (`@params`)');
+    expect(hover).toContain('`DPM++ 2M`');
+  });
+});
+
 describe('inlay hints', () => {
   it('shows nested emphasis weights and chunk ends', async () => {
     requireSharedVocabulary();

@@ -8,14 +8,15 @@ import { MarkupKind, type Hover } from 'vscode-languageserver';
 import { pathToFileURL } from 'node:url';
 import type { NetworkNode } from '../../grammar/ast.js';
 import type { LoraInfo } from '../toolchain.js';
-import { toLspRange } from '../positions.js';
-import { promptNodeAt, promptTextAt } from '../syntax-tree.js';
+import { toLspRange, touches } from '../positions.js';
+import { paramEntryAt, promptNodeAt, promptTextAt } from '../syntax-tree.js';
+import { BLOCK_KEYS, valuesFor } from './parameter-catalog.js';
 import { formatWeight, type FeatureContext } from './context.js';
 import { chunkAt, chunksOf, describeWeights, promptAt, weightsAt } from './weights.js';
 
 export function hover(context: FeatureContext, offset: number): Hover | null {
   const site = promptTextAt(context.analysis.ast, offset);
-  if (!site) return null;
+  if (!site) return parameterHover(context, offset);
   const found = promptNodeAt(site.text, offset);
   const network = found && [...found.ancestors, found.node].find((node): node is NetworkNode => node.kind === 'network');
   if (network) return networkHover(context, network, site.role);
@@ -34,6 +35,19 @@ export function hover(context: FeatureContext, offset: number): Hover | null {
   if (lines.length === 0) return null;
   const range = found ? toLspRange(found.node.range) : undefined;
   return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n\n') }, ...(range ? { range } : {}) };
+}
+
+/** Over a parameter key: what it means and, for enumerated keys, the values it takes. */
+function parameterHover(context: FeatureContext, offset: number): Hover | null {
+  const found = paramEntryAt(context.analysis.ast, offset);
+  const entry = found?.entry;
+  if (!found || !entry || !touches(entry.keyRange, offset)) return null;
+  const known = BLOCK_KEYS[found.block.block]?.find((candidate) => candidate.key === entry.key.toLowerCase());
+  if (!known) return null;
+  const values = valuesFor(known.key, context.catalog);
+  const lines = [`**${known.key}** (\`@${found.block.block}\`): ${known.detail}`];
+  if (values && values.length <= 40) lines.push(`Values: ${values.map((value) => `\`${value}\``).join(', ')}`);
+  return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n\n') }, range: toLspRange(entry.keyRange) };
 }
 
 function networkHover(context: FeatureContext, node: NetworkNode, role: string): Hover {
