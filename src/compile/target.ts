@@ -21,6 +21,8 @@ export interface LossyStep {
 export interface TargetResult<Payload = unknown> {
   payload: Payload;
   notes: LossyStep[];
+  /** ComfyUI: where in the prompt file each graph node comes from, to map node_errors back. */
+  nodeSources?: Record<string, IrSource>;
 }
 
 /** Options every adapter understands. */

@@ -96,7 +96,17 @@ function error(type: string, message: string, details: string, extra: Record<str
   return { type, message, details, extra_info: extra };
 }
 
-export function validateComfyGraph(graph: unknown, objectInfo: ObjectInfo): ComfyValidationResult {
+/**
+ * Inputs core nodes validate themselves (VALIDATE_INPUTS in nodes.py), which a live /object_info does
+ * not mark: LoadImage accepts any existing input file, including one uploaded after /object_info was read.
+ */
+export const SELF_VALIDATED_INPUTS: Readonly<Record<string, readonly string[]>> = { LoadImage: ['image'], LoadImageMask: ['image'] };
+
+export function validateComfyGraph(
+  graph: unknown,
+  objectInfo: ObjectInfo,
+  selfValidated: Readonly<Record<string, readonly string[]>> = SELF_VALIDATED_INPUTS,
+): ComfyValidationResult {
   const nodes = (graph ?? {}) as Graph;
   if (typeof graph !== 'object' || graph === null || Array.isArray(graph)) {
     return { ok: false, error: error('invalid_prompt', 'Invalid prompt', 'prompt must be an object', {}), node_errors: {}, outputs: [] };
@@ -172,7 +182,7 @@ export function validateComfyGraph(graph: unknown, objectInfo: ObjectInfo): Comf
         if (!validateNode(String(fromId))) upstreamOk = false;
         continue;
       }
-      if (info._validate_inputs?.includes(name)) continue;
+      if (info._validate_inputs?.includes(name) || selfValidated[node.class_type as string]?.includes(name)) continue;
       if (Array.isArray(type)) {
         if (!type.includes(value)) {
           const listText = type.length > 20 ? `(list of length ${type.length})` : JSON.stringify(type);

@@ -52,11 +52,15 @@ export function emitComfyText(chunk: IrChunk): string {
 
 class GraphBuilder {
   readonly graph: ComfyGraph = {};
+  readonly sources: Record<string, IrSource> = {};
   private next = 1;
 
-  add(classType: string, inputs: Record<string, ComfyInput>, title?: string): string {
+  constructor(private readonly fallback: IrSource) {}
+
+  add(classType: string, inputs: Record<string, ComfyInput>, title?: string, source?: IrSource): string {
     const id = String(this.next++);
     this.graph[id] = { class_type: classType, inputs, ...(title ? { _meta: { title } } : {}) };
+    this.sources[id] = source ?? this.fallback;
     return id;
   }
 }
@@ -84,16 +88,19 @@ interface EncodeContext {
 
 function encodeChunk(context: EncodeContext, chunk: IrChunk, title: string): ComfyLink {
   const text = emitComfyText(chunk);
+  const spans = chunk.filter((span) => span.source);
+  const source = spans.length > 0 ? { start: spans[0]!.source!.start, end: spans.at(-1)!.source!.end } : undefined;
   const { width, height } = context.doc.parameters;
   if (context.options.baseModel === 'sdxl') {
     const id = context.builder.add(
       'CLIPTextEncodeSDXL',
       { clip: context.clip, width, height, crop_w: 0, crop_h: 0, target_width: width, target_height: height, text_g: text, text_l: text },
       title,
+      source,
     );
     return [id, 0];
   }
-  return [context.builder.add('CLIPTextEncode', { text, clip: context.clip }, title), 0];
+  return [context.builder.add('CLIPTextEncode', { text, clip: context.clip }, title, source), 0];
 }
 
 /** AND → ConditioningSetAreaStrength + Combine; schedules → SetTimestepRange + Combine; BREAK → Concat. */
@@ -161,7 +168,7 @@ export function loraFileName(lora: { name: string; file?: string }): string {
 
 export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): TargetResult<ComfyPromptBody> {
   const notes: LossyStep[] = [];
-  const builder = new GraphBuilder();
+  const builder = new GraphBuilder(doc.source);
   const p = doc.parameters;
   if (p.checkpoint === undefined) {
     notes.push({
@@ -183,6 +190,7 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
       'LoraLoader',
       { model, clip, lora_name: loraFileName(lora), strength_model: lora.unet, strength_clip: lora.te },
       `LoRA ${lora.name}`,
+      lora.source,
     );
     model = [id, 0];
     clip = [id, 1];
@@ -233,8 +241,8 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
       notes.push({ code: 'engine/controlnet-image', severity: 'error', message: 'a ControlNet unit needs an image for ComfyUI', source: unit.source });
       continue;
     }
-    const loader = builder.add('ControlNetLoader', { control_net_name: unit.model });
-    const image = builder.add('LoadImage', { image: comfyImageName(unit.image) });
+    const loader = builder.add('ControlNetLoader', { control_net_name: unit.model }, undefined, unit.source);
+    const image = builder.add('LoadImage', { image: comfyImageName(unit.image) }, undefined, unit.source);
     const apply = builder.add('ControlNetApplyAdvanced', {
       positive,
       negative,
@@ -252,11 +260,11 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
   let denoise = 1;
   if (doc.init) {
     const init = doc.init;
-    const pixels = builder.add('LoadImage', { image: comfyImageName(init.image) });
+    const pixels = builder.add('LoadImage', { image: comfyImageName(init.image) }, undefined, init.source);
     denoise = init.denoise;
     if (init.mask !== undefined) {
       // A1111 masks are white where to paint: read one channel of the mask image.
-      const mask = builder.add('LoadImageMask', { image: comfyImageName(init.mask), channel: 'red' });
+      const mask = builder.add('LoadImageMask', { image: comfyImageName(init.mask), channel: 'red' }, undefined, init.source);
       if (init.invertMask) {
         notes.push({ code: 'engine/inpaint-invert', severity: 'warning', message: 'ComfyUI core graph does not invert the mask; invert the mask image instead', source: init.source });
       }
@@ -336,5 +344,5 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
   }
   const decoded = builder.add('VAEDecode', { samples, vae });
   builder.add('SaveImage', { images: [decoded, 0], filename_prefix: COMFY_FILENAME_PREFIX });
-  return { payload: { prompt: builder.graph }, notes };
+  return { payload: { prompt: builder.graph }, notes, nodeSources: builder.sources };
 }

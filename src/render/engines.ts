@@ -5,11 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { IrDocument } from '../compile/ir.js';
+import type { IrDocument, IrSource } from '../compile/ir.js';
 import type { TargetResult } from '../compile/target.js';
 import { A1111Client, type Progress } from '../engines/a1111-client.js';
 import { inlineA1111Images, toA1111Request, type A1111Dialect, type A1111Request } from '../engines/a1111.js';
 import { ComfyClient } from '../engines/comfyui-client.js';
+import { validateComfyGraph, type ComfyNodeError } from '../engines/comfyui-validate.js';
 import { toComfyGraph, type ComfyPromptBody } from '../engines/comfyui.js';
 import { EngineError, HttpClient } from '../engines/http.js';
 import { toSdcppBody, type SdcppBody } from '../engines/sdcpp.js';
@@ -22,6 +23,8 @@ export interface SendOptions {
   onProgress?: (progress: Progress) => void;
   /** Folder image paths in the prompt file are relative to. */
   baseDir: string;
+  /** `file:line:col` of a source range, for messages that point into the prompt file. */
+  describeSource?: (source: IrSource) => string;
 }
 
 export interface RenderEngine {
@@ -93,11 +96,35 @@ function comfyEngine(connection: EngineConnection): RenderEngine {
         if (uploaded.init.mask !== undefined) uploaded.init.mask = await upload(uploaded.init.mask);
       }
       for (const unit of uploaded.controlnet) if (unit.image !== undefined) unit.image = await upload(unit.image);
-      const body: ComfyPromptBody = toComfyGraph(uploaded).payload;
-      const result = await client.run(body, {
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      });
+      const compiled = toComfyGraph(uploaded);
+      const body: ComfyPromptBody = compiled.payload;
+      // node_errors as lines that point at the prompt file, through the graph's node sources.
+      const located = (nodeErrors: Record<string, ComfyNodeError>): string =>
+        Object.entries(nodeErrors)
+          .flatMap(([id, entry]) => {
+            const source = compiled.nodeSources?.[id];
+            const where = source && options.describeSource ? `${options.describeSource(source)}: ` : '';
+            return entry.errors.map((e) => `\n  ${where}node ${id} (${entry.class_type}): ${e.message}${e.details ? `: ${e.details}` : ''}`);
+          })
+          .join('');
+      // /object_info names and ranges are checked before anything is queued.
+      const check = validateComfyGraph(body.prompt, await client.objectInfo());
+      if (!check.ok || Object.keys(check.node_errors).length > 0) {
+        throw new EngineError(`ComfyUI would reject the prompt: ${check.error?.message ?? 'some outputs fail validation'}${located(check.node_errors)}`, 'validation');
+      }
+      let result;
+      try {
+        result = await client.run(body, {
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        });
+      } catch (error) {
+        const nodeErrors = (error as EngineError).body as { node_errors?: Record<string, ComfyNodeError> } | undefined;
+        if (error instanceof EngineError && error.kind === 'validation' && nodeErrors?.node_errors) {
+          throw new EngineError(`ComfyUI rejected the prompt${located(nodeErrors.node_errors)}`, 'validation', error.status, error.body);
+        }
+        throw error;
+      }
       if (result.images.length === 0) throw new EngineError('ComfyUI finished the job but returned no output image', 'execution');
       return result.images.map((image) => image.data);
     },

@@ -6,6 +6,7 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { IrDocument } from '../compile/ir.js';
+import { LineIndex } from '../compile/positions.js';
 import type { Progress } from '../engines/a1111-client.js';
 import { EngineError } from '../engines/http.js';
 import { contactSheet, type SheetCell } from './contact-sheet.js';
@@ -139,8 +140,13 @@ export async function runRender(jobs: RenderJob[], engine: RenderEngine, options
     if (options.signal?.aborted) break;
     emit({ type: 'start', job, index: ++index, total: pending.length });
     try {
+      const lines = new LineIndex(job.source.text);
       const images = await engine.send(job.doc, {
         baseDir: path.dirname(path.resolve(job.source.file)),
+        describeSource: (source) => {
+          const at = lines.position(source.start);
+          return `${path.basename(job.source.file)}:${at.line + 1}:${at.column + 1}`;
+        },
         ...(options.signal ? { signal: options.signal } : {}),
         onProgress: (progress) => emit({ type: 'progress', job, progress }),
       });

@@ -61,6 +61,18 @@ describe('sdprompt render', () => {
     expect(bad).toMatchObject({ code: 2, err: 'sdprompt: the prompt "plan" uses no LoRA "other" (it uses JL_sectionplan); add <lora:other:1> to sweep it\n' });
   });
 
+  it('checks names against /object_info first and points node errors at the prompt file', async () => {
+    server = await startComfyServer({ files: { loras: ['other.safetensors'] } });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sdprompt-nodeerr-'));
+    await writeFile(path.join(dir, 'plan.sdprompt'), FILE);
+    const result = await run(['render', 'plan.sdprompt', '--engine', server.url, '--seeds', '3'], dir);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      "failed plan seed 3: ComfyUI would reject the prompt: Prompt outputs failed validation\n  plan.sdprompt:6:14: node 2 (LoraLoader): Value not in list: lora_name: 'JL_sectionplan.safetensors' not in [\"other.safetensors\"]",
+    );
+    expect(server.prompts).toHaveLength(0);
+  });
+
   it('an unreachable engine is one line, exit 2', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sdprompt-down-'));
     await writeFile(path.join(dir, 'plan.sdprompt'), FILE);
