@@ -95,8 +95,19 @@ export function createLibrary(options: LibraryOptions = {}): LoraLibrary {
   async function runScan(): Promise<ScanResult> {
     const { cache, diagnostics: cacheDiagnostics } = await loadCache();
     const diagnostics: Diagnostic[] = [...cacheDiagnostics.splice(0)];
-    for (const root of missingInstallRoots(options)) {
+    const missing = missingInstallRoots(options);
+    for (const root of missing) {
       diagnostics.push(fileDiagnostic('library/missing-folder', 'error', `install folder not found: ${root}`, root));
+    }
+    for (const [origin, root, expected] of [
+      ['a1111-root', options.a1111Root, 'models/Lora'],
+      ['comfyui-root', options.comfyuiRoot, 'models/loras'],
+    ] as const) {
+      if (!root) continue;
+      const absolute = path.resolve(options.baseDir ?? process.cwd(), root);
+      if (missing.includes(absolute) || sources.some((source) => source.origin === origin && source.kind === 'lora')) continue;
+      diagnostics.push(fileDiagnostic('library/missing-folder', 'warning',
+        `no ${expected} folder under ${absolute}: is this the ${origin === 'a1111-root' ? 'A1111/Forge' : 'ComfyUI'} install folder?`, absolute));
     }
     const real = await Promise.all(sources.map((source) => realpath(source.root).catch(() => undefined)));
     const rootsByKind = new Map<string, Set<string>>();

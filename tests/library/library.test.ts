@@ -181,6 +181,14 @@ describe('folders on disk', () => {
     ]);
   });
 
+  it('warns when an install root has no LoRA folder', async () => {
+    const root = await tempDir('not-an-install');
+    const result = await createLibrary({ comfyuiRoot: root, cacheDir: false }).scan();
+    expect(result.diagnostics.map((d) => [d.code, d.severity, d.message])).toEqual([
+      ['library/missing-folder', 'warning', `no models/loras folder under ${root}: is this the ComfyUI install folder?`],
+    ]);
+  });
+
   it('does not list an embeddings folder nested in the LoRA folder as LoRAs when both are configured', async () => {
     const dir = await tempDir('nested');
     await writeLoraFixture(dir, { name: 'style', family: 'sd1' });
