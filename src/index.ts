@@ -137,3 +137,26 @@ export {
   type LibrarySettings,
   type TokenizerSettings,
 } from './config/index.js';
+
+// Compile, engines, render, import (docs/compile.md, docs/engines.md, docs/ir.md).
+export { compileSource, type SourceOptions, type CompiledSource } from './compile/source.js';
+export { compileFile, compileIr, type CompileOptions, type CompiledPrompt } from './compile/compile.js';
+export { lowerPromptModel, lowerPrompt, type LowerOptions } from './compile/lower.js';
+export { TARGET_NAMES, type TargetName, type TargetOptions, type TargetResult, type LossyStep } from './compile/target.js';
+export { IR_VERSION } from './compile/ir.js';
+export type * from './compile/ir.js';
+export { toA1111Request, inlineA1111Images, type A1111Body, type A1111Request, type A1111Dialect } from './engines/a1111.js';
+export { toComfyGraph, emitComfyText, type ComfyGraph, type ComfyNode, type ComfyPromptBody } from './engines/comfyui.js';
+export { toSdcppBody, toSdcppCliArgs, type SdcppBody } from './engines/sdcpp.js';
+export { toCompel, type CompelPayload } from './engines/compel.js';
+export { validateComfyGraph, type ObjectInfo, type ComfyValidationResult, type ComfyNodeError } from './engines/comfyui-validate.js';
+export { A1111Client, type A1111ClientOptions, type A1111Result, type Progress } from './engines/a1111-client.js';
+export { ComfyClient, type ComfyClientOptions, type ComfyRunResult } from './engines/comfyui-client.js';
+export { EngineError } from './engines/http.js';
+export { mapSamplerToComfy, mapSamplerFromComfy } from './engines/samplers.js';
+export { createRenderEngine, detectEngine, type RenderEngine, type RenderEngineKind } from './render/engines.js';
+export { planRender, runRender, type RenderJob, type RenderSummary, type RenderEvent } from './render/render.js';
+export { parseSweep, applySweep, type SweepAxis } from './render/sweep.js';
+export { readPngText, writePngText } from './render/png-text.js';
+export { formatInfotext } from './render/infotext.js';
+export { importPng, importText, importComfyPrompt } from './import/import.js';
