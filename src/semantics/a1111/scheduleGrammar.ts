@@ -79,6 +79,7 @@ export class ScheduleParser {
   /** -2 unknown, -1 not a group, else the group's end. */
   private readonly groupEnds: Int32Array;
   readonly groups = new Map<number, BracketGroup>();
+  private readonly signatures = new Map<number, number>();
 
   constructor(readonly text: string) {
     this.n = text.length;
@@ -395,6 +396,27 @@ export class ScheduleParser {
     return found;
   }
 
+  /**
+   * Signature of the scheduled/alternate groups inside `group` (itself included), at any depth.
+   * Everything else is copied verbatim into every step's text, so two readings give the same
+   * output exactly when they contain the same scheduled/alternate groups: an emphasis group and the
+   * same brackets read as literal characters print alike.
+   */
+  private deepSignature(group: BracketGroup): number {
+    const known = this.signatures.get(group.start);
+    if (known !== undefined) return known;
+    let sum = group.kind === 'emphasis' ? 0 : groupHash(group.start);
+    for (const [a, b] of group.prompts) for (const inner of this.itemGroups(a, b)) if (inner.dynamic) sum += this.deepSignature(inner);
+    this.signatures.set(group.start, sum);
+    return sum;
+  }
+
+  /** The scheduled/alternate groups inside `group` (itself included), at any depth. */
+  private collectActive(group: BracketGroup, into: Set<number>): void {
+    if (group.kind !== 'emphasis') into.add(group.start);
+    for (const [a, b] of group.prompts) for (const inner of this.itemGroups(a, b)) if (inner.dynamic) this.collectActive(inner, into);
+  }
+
   /** suffix(p): signature of the dynamic group items on the prompt chain from p. */
   private dynamicSuffixSums(): (p: number) => number {
     const memo = new Float64Array(this.n + 1).fill(Number.NaN);
@@ -416,7 +438,7 @@ export class ScheduleParser {
       for (let i = chain.length - 1; i >= 0; i--) {
         const at = chain[i]!;
         const group = this.groups.get(at);
-        if (group !== undefined && group.dynamic && this.itemEnd(at) === group.end) sum += groupHash(at);
+        if (group !== undefined && group.dynamic && this.itemEnd(at) === group.end) sum += this.deepSignature(group);
         memo[at] = sum;
       }
       return memo[p]!;
@@ -428,7 +450,7 @@ export class ScheduleParser {
     const groupsOf = (j: number): Set<number> => {
       const found = new Set<number>();
       const addPrompt = (a: number, b: number) => {
-        for (const group of this.itemGroups(a, b)) if (group.dynamic) found.add(group.start);
+        for (const group of this.itemGroups(a, b)) if (group.dynamic) this.collectActive(group, found);
       };
       if (prompt) addPrompt(j, k);
       let end = j;
