@@ -50,16 +50,18 @@ function withLineEnding(text: string, eol: string): string {
   return eol === '\n' ? text : text.replace(/\n/g, eol);
 }
 
+function internalFailure(code: string, message: string): FormatFailure {
+  const start = { offset: 0, line: 0, column: 0 };
+  return { error: [{ code, severity: 'error', message, range: { start, end: start } }] };
+}
+
 function parseSafely(text: string): ReturnType<typeof parse> | FormatFailure {
   try {
     return parse(text);
   } catch (error) {
     // parse() promises never to throw; if it does, the file is left alone, never half-printed.
     const message = error instanceof Error ? error.message : String(error);
-    const start = { offset: 0, line: 0, column: 0 };
-    return {
-      error: [{ code: 'format/parser-failure', severity: 'error', message: `The parser failed (${message}); the file is left unchanged.`, range: { start, end: start } }],
-    };
+    return internalFailure('format/parser-failure', `The parser failed (${message}); the file is left unchanged.`);
   }
 }
 
@@ -69,8 +71,13 @@ function layoutOf(text: string): FileLayout | FormatFailure {
   const { ast, diagnostics } = parsed;
   const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
   if (errors.length > 0) return { error: errors };
-  const layout = layoutFile(text, ast);
-  return 'error' in layout ? { error: [layout.error] } : layout;
+  try {
+    const layout = layoutFile(text, ast);
+    return 'error' in layout ? { error: [layout.error] } : layout;
+  } catch (error) {
+    // E.g. brackets nested deeper than the call stack: refuse rather than crash.
+    return internalFailure('format/internal', `The formatter failed (${error instanceof Error ? error.message : String(error)}); the file is left unchanged.`);
+  }
 }
 
 /** Formats a whole prompt file. */

@@ -94,4 +94,14 @@ describe('canonical style', () => {
     expect('error' in result).toBe(true);
     if ('error' in result) expect(result.error.map((error) => error.code)).toContain(code);
   });
+
+  it.each([
+    ['brackets nested 5,000 deep', '('.repeat(5000) + 'a' + ')'.repeat(5000)],
+    ['50,000 tags on one line', 'a ,'.repeat(50000)],
+    ['a lone surrogate and control characters', 'a\ud800 ,\u0000b\u0007'],
+  ])('never throws on %s', (_what, input) => {
+    const result = format(input);
+    if ('error' in result) expect(result.error[0]!.message).not.toBe('');
+    else expect(format(result.output)).toEqual({ output: result.output, changed: false });
+  });
 });
