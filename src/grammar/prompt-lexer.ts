@@ -313,10 +313,6 @@ export function scanPromptTokens(text: string): IToken[] {
       image: text.slice(index, end),
       startOffset: index,
       endOffset: end - 1,
-      startLine: Number.NaN,
-      endLine: Number.NaN,
-      startColumn: Number.NaN,
-      endColumn: Number.NaN,
       tokenTypeIdx: type.tokenTypeIdx!,
       tokenType: type,
     });

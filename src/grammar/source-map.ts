@@ -28,8 +28,10 @@ export class TextMapper {
   private previousEnd: Position | undefined;
 
   range(start: number, end: number): Range {
-    const from = this.offset(start);
-    let to = this.endOffset(start, end);
+    const map = this.sourceMap;
+    const last = map.length - 1;
+    const from = map[start < 0 ? 0 : start > last ? last : start]!;
+    let to = end <= start ? from : map[end - 1 > last ? last : end - 1]! + 1;
     if (to < from) to = from;
     const previous = this.previousEnd;
     const startPosition = previous !== undefined && previous.offset === from ? previous : this.lines.position(from);

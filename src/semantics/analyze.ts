@@ -10,7 +10,7 @@ import { conditionPrompt, type Conditioner } from './conditioning.js';
 import { FragmentExpander, type FragmentDefinition } from './fragments.js';
 import { loadIncludes } from './includes.js';
 import { loraUsesOf } from './loras.js';
-import type { FileModel, GenerationParameters, PromptModel, ResolvedPrompt } from './model.js';
+import type { A1111Conditioning, FileModel, GenerationParameters, PromptModel, ResolvedPrompt } from './model.js';
 import { ParameterReader, cloneParameters, defaultParameters } from './parameters.js';
 
 export interface AnalyzeOptions {
@@ -51,14 +51,23 @@ export function analyze(file: PromptFile, options: AnalyzeOptions = {}): FileMod
   const condition = options.condition ?? conditionPrompt;
   const resolve = (text: PromptText, parameters: GenerationParameters): ResolvedPrompt => {
     const expanded = expander.expand(text);
-    const hiresSteps = parameters.hires ? parameters.hires.steps || parameters.steps : undefined;
-    return {
+    const options = { steps: parameters.steps, hiresSteps: parameters.hires ? parameters.hires.steps || parameters.steps : null };
+    const resolved = {
       node: text,
       text: expanded.text,
       sourceMap: expanded.sourceMap,
-      a1111: condition(expanded.text, { steps: parameters.steps, hiresSteps: hiresSteps ?? null }),
       loras: loraUsesOf(expanded.text, expanded.sourceMap, lines),
-    };
+    } as ResolvedPrompt;
+    // The A1111 model is the costly part and many readers (formatter, outline, completion) never look
+    // at it: it runs on first access of `a1111`, once. The property is enumerable, so JSON output and
+    // deep equality see it like any other.
+    let conditioning: A1111Conditioning | undefined;
+    Object.defineProperty(resolved, 'a1111', {
+      enumerable: true,
+      configurable: true,
+      get: () => (conditioning ??= condition(expanded.text, options)),
+    });
+    return resolved;
   };
 
   const prompts: PromptModel[] = file.prompts.map((node: PromptDefNode) => {

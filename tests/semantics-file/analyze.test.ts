@@ -177,7 +177,11 @@ describe('ControlNet, img2img/inpaint and hires blocks', () => {
 
   it('passes hires steps to the A1111 model (second-pass steps, or steps when 0)', () => {
     const recorder = recordingConditioner();
-    model('@params\nsteps: 30\n@prompt a\nx\n@hires\nsteps: 0\n@prompt b\ny\n@hires\nsteps: 12\n@prompt c\nz', { condition: recorder.condition });
+    const { prompts } = model('@params\nsteps: 30\n@prompt a\nx\n@hires\nsteps: 0\n@prompt b\ny\n@hires\nsteps: 12\n@prompt c\nz', { condition: recorder.condition });
+    // The model runs when `a1111` is first read, once.
+    expect(recorder.calls).toEqual([]);
+    for (const prompt of prompts) void prompt.positive.a1111;
+    for (const prompt of prompts) void prompt.positive.a1111;
     expect(recorder.calls.map((call) => [call.text, call.options.steps, call.options.hiresSteps])).toEqual([
       ['x', 30, 30],
       ['y', 30, 12],
