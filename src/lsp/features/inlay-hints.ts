@@ -33,7 +33,7 @@ export function inlayHints(context: FeatureContext, range: LspRange): InlayHint[
   if (settings.inlayHints.chunks) {
     for (const { prompt, engine } of resolvedPrompts(analysis)) {
       const chunks = chunksOf(context.toolchain, analysis, prompt, engine);
-      if (!chunks || chunks.chunks.length < 2) continue;
+      if (!chunks || chunks.chunks.length === 0) continue;
       chunks.chunks.forEach((chunk, index) => {
         if (chunk.textEnd <= 0) return;
         const offset = (prompt.sourceMap[chunk.textEnd - 1] ?? -1) + 1;
