@@ -10,7 +10,7 @@
  */
 import { fixText } from './ftfy.js';
 import { pythonCharref } from './htmlEntities.js';
-import { joinMapped, lowerMapped, mapCodePoints, normalizeMapped, replaceMapped, sliceMapped, type MappedText } from './mappedText.js';
+import { joinMapped, lowerMapped, normalizeMapped, replaceMapped, sliceMapped, type MappedText } from './mappedText.js';
 
 export type FrontEnd = 'a1111' | 'comfyui' | 'openai';
 export const FRONT_ENDS: readonly FrontEnd[] = ['a1111', 'comfyui', 'openai'];
@@ -38,40 +38,25 @@ function htmlUnescapeMapped(input: MappedText): MappedText {
   return replaceMapped(input, PYTHON_CHARREF, (match) => pythonCharref(match.slice(1)));
 }
 
-/** transformers BasicTokenizer `_is_chinese_char` blocks. */
-function isCjkIdeograph(code: number): boolean {
-  return (
-    (code >= 0x4e00 && code <= 0x9fff) ||
-    (code >= 0x3400 && code <= 0x4dbf) ||
-    (code >= 0x20000 && code <= 0x2a6df) ||
-    (code >= 0x2a700 && code <= 0x2b73f) ||
-    (code >= 0x2b740 && code <= 0x2b81f) ||
-    (code >= 0x2b820 && code <= 0x2ceaf) ||
-    (code >= 0xf900 && code <= 0xfaff) ||
-    (code >= 0x2f800 && code <= 0x2fa1f)
-  );
-}
-
-const OTHER_CATEGORY = /^\p{C}$/u;
-const SPACE_SEPARATOR = /^\p{Zs}$/u;
+/** BasicTokenizer `_clean_text`: NUL, U+FFFD and category C go, except \t \n \r. */
+const REMOVED_CHARS = /(?![\t\n\r])[\p{C}\ufffd]/gu;
+/** BasicTokenizer `_is_whitespace`: \t \n \r, space and category Zs become a space. */
+const WHITESPACE_CHARS = /[\t\n\r\p{Zs}]/gu;
+/** BasicTokenizer `_is_chinese_char` blocks (CJK ideographs; not kana, not Hangul). */
+const CJK_IDEOGRAPHS =
+  /[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u{20000}-\u{2a6df}\u{2a700}-\u{2b73f}\u{2b740}-\u{2b81f}\u{2b820}-\u{2ceaf}\u{2f800}-\u{2fa1f}]/gu;
 /** Python `str.split()` separators that survive `_clean_text` (Zs became ' '; Zl, Zp, and 0x1c-0x1f are gone or kept). */
 const PYTHON_SPLIT_RUN = /[ \u2028\u2029]+/g;
 
 /**
  * transformers BasicTokenizer.tokenize as CLIPTokenizer configures it, joined back with spaces
- * (`" ".join(self.nlp.tokenize(text))`).
+ * (`" ".join(self.nlp.tokenize(text))`): _clean_text, spaces around CJK ideographs, NFC, whitespace
+ * split, lower case.
  */
 function basicTokenizerClean(input: MappedText): MappedText {
-  // _clean_text: drop NUL, U+FFFD and category C (except \t \n \r); whitespace becomes ' '.
-  // _tokenize_chinese_chars: spaces around each CJK ideograph.
-  let text = mapCodePoints(input, (char) => {
-    const code = char.codePointAt(0)!;
-    if (char === '\t' || char === '\n' || char === '\r' || char === ' ') return ' ';
-    if (code === 0 || code === 0xfffd || OTHER_CATEGORY.test(char)) return '';
-    if (SPACE_SEPARATOR.test(char)) return ' ';
-    if (isCjkIdeograph(code)) return ` ${char} `;
-    return undefined;
-  });
+  let text = replaceMapped(input, REMOVED_CHARS, () => '');
+  text = replaceMapped(text, WHITESPACE_CHARS, () => ' ');
+  text = replaceMapped(text, CJK_IDEOGRAPHS, (char) => ` ${char} `);
   text = normalizeMapped(text, 'NFC');
   text = lowerMapped(text);
   return whitespaceSplitJoin(text);

@@ -33,6 +33,8 @@ export class ClipTokenizer {
   /** Real ids from a real vocabulary (the estimate in estimate.ts sets this to true). */
   readonly approximate = false;
   private readonly encoder: BytePairEncoder;
+  /** UTF-8 bytes each token stands for (its byte-level characters, without `</w>`). */
+  private readonly byteLengths: Int32Array;
 
   constructor(
     readonly vocabulary: ClipVocabulary,
@@ -40,6 +42,10 @@ export class ClipTokenizer {
   ) {
     this.frontEnd = options.frontEnd ?? 'a1111';
     this.encoder = new BytePairEncoder(vocabulary, options.cacheSize);
+    this.byteLengths = new Int32Array(vocabulary.tokens.length);
+    vocabulary.tokens.forEach((token, id) => {
+      this.byteLengths[id] = token.endsWith('</w>') ? token.length - 4 : token.length;
+    });
   }
 
   /** Token ids of `text` (no BOS/EOS). */
@@ -69,17 +75,30 @@ export class ClipTokenizer {
         pushToken(result, ids[0]!, cleaned, match.index, match.index + piece.length);
         continue;
       }
-      const unitOfByte = byteToUnit(piece);
-      let byte = 0;
+      // Walk the piece's characters by UTF-8 length while consuming each token's bytes, so every token
+      // gets the characters its bytes came from (a token may end inside a multi-byte character).
+      let unit = 0;
+      let consumed = 0;
       for (const id of ids) {
-        const token = this.vocabulary.tokens[id]!;
-        const length = token.endsWith('</w>') ? token.length - 4 : token.length;
-        const first = unitOfByte[byte]!;
-        const lastByte = Math.min(byte + length, unitOfByte.length) - 1;
-        const lastUnit = unitOfByte[lastByte]!;
+        const startUnit = unit;
+        let remaining = this.byteLengths[id]!;
+        let lastUnit = unit;
+        while (remaining > 0 && unit < piece.length) {
+          const code = piece.codePointAt(unit)!;
+          const bytes = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+          lastUnit = unit;
+          const left = bytes - consumed;
+          if (remaining >= left) {
+            remaining -= left;
+            consumed = 0;
+            unit += code > 0xffff ? 2 : 1;
+          } else {
+            consumed += remaining;
+            remaining = 0;
+          }
+        }
         const end = lastUnit + (isHighSurrogate(piece.charCodeAt(lastUnit)) ? 2 : 1);
-        pushToken(result, id, cleaned, match.index + first, match.index + end);
-        byte += length;
+        pushToken(result, id, cleaned, match.index + startUnit, match.index + end);
       }
     }
     return result;
@@ -88,18 +107,6 @@ export class ClipTokenizer {
 
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
-}
-
-/** For each UTF-8 byte of `piece`, the index of the UTF-16 unit that starts its character. */
-function byteToUnit(piece: string): number[] {
-  const units: number[] = [];
-  for (let i = 0; i < piece.length; i++) {
-    const code = piece.codePointAt(i)!;
-    const bytes = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-    for (let b = 0; b < bytes; b++) units.push(i);
-    if (code > 0xffff) i++;
-  }
-  return units;
 }
 
 function pushToken(result: EncodedText, id: number, text: MappedText, from: number, to: number): void {

@@ -54,6 +54,21 @@ describe('tokenizer properties', () => {
   });
 });
 
+describe('token spans', () => {
+  const spans = (text: string) => {
+    const encoded = tokenizer.encodeWithOffsets(text, undefined, 'a1111');
+    return encoded.ids.map((_, i) => text.slice(encoded.starts[i], encoded.ends[i]));
+  };
+
+  it('gives each token the characters its bytes came from', () => {
+    expect(spans('naïve résumé')).toEqual(['na', 'ï', 've', 'ré', 'sum', 'é']);
+    expect(spans('👍🏽👍')).toEqual(['👍', '🏽', '👍']);
+    // A token that ends inside a character shares that character with the next token.
+    expect(spans('한국어')).toEqual(['한', '한', '국', '국', '어', '어']);
+    expect(spans('  Red   HAIR, x')).toEqual(['Red', 'HAIR', ',', 'x']);
+  });
+});
+
 describe('estimate without a vocabulary', () => {
   it('marks itself approximate and keeps commas as the comma token', () => {
     const estimate = new TokenEstimate();
