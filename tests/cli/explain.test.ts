@@ -83,6 +83,23 @@ describe('sdprompt explain FILE', () => {
     expect(out).toMatch(/warning: A1111 reads this bracket structure differently between restarts.*sdprompt reads .\[a:1\]. as a schedule/);
   });
 
+  it('explains every prompt of a structured file with its own steps, fragments and negative', async () => {
+    writeFileSync(
+      path.join(dir, 'series.sdprompt'),
+      ['@params', 'steps: 10', '', '@fragment style', '(pencil lines:1.3)', '', '@prompt plan', 'floor plan, ${style}, [furniture:0.4]', '@negative', 'bad quality', ''].join('\n'),
+    );
+    const { code, out } = await run(['explain', 'series.sdprompt', '--json'], '', dir);
+    expect(code).toBe(0);
+    const payload = JSON.parse(out);
+    expect(payload.map((p: { name: string }) => p.name)).toEqual(['plan', 'plan (negative; A1111 activates no networks here)']);
+    expect(payload[0].steps).toBe(10);
+    expect(payload[0].subprompts[0].schedules).toEqual([
+      { step: 4, attention: [['floor plan, ', 1], ['pencil lines', 1.3], [', ', 1]] },
+      { step: 10, attention: [['floor plan, ', 1], ['pencil lines', 1.3], [', furniture', 1]] },
+    ]);
+    expect(payload[1].subprompts[0].schedules).toEqual([{ step: 10, attention: [['bad quality', 1]] }]);
+  });
+
   it('prints JSON with --json', async () => {
     writeFileSync(path.join(dir, 'j.txt'), '[a|b] c');
     const { out } = await run(['explain', 'j.txt', '--json', '--steps', '2'], '', dir);

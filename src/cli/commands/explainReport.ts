@@ -1,12 +1,17 @@
 /**
  * `sdprompt explain FILE` for people: for each prompt, the LoRAs with te/unet multipliers, the
  * other extra networks, the AND parts with their weights, and for each schedule step the BREAK
- * chunks with their weighted segments. Reads the file as a bare A1111 prompt.
+ * chunks with their weighted segments. The file goes through the prompt-file parser and analyze()
+ * (bare prompt, infotext block or structured .sdprompt file), so fragments, includes and the file's
+ * steps / hires steps apply; --steps / --hires-steps override them.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { A1111Conditioning, ScheduleOptions } from '../../semantics/model.js';
 import { conditionA1111, DEFAULT_STEPS, loraUses, toExplainJson } from '../../semantics/a1111/index.js';
+import { parse } from '../../grammar/index.js';
+import { analyze } from '../../semantics/analyze.js';
 import { CliError, readAll, type CliContext } from '../context.js';
 
 export interface ExplainFileOptions {
@@ -85,18 +90,55 @@ export function renderExplanation(prompt: ExplainedPrompt): string {
 /** Explains every prompt of `file`; returns whether any prompt has problems (A1111 error, ambiguity). */
 export async function explainFile(context: CliContext, file: string, options: ExplainFileOptions): Promise<boolean> {
   const source = await readSource(context, file);
-  const prompts = explainPrompts(source, path.basename(file), options);
+  const filePath = file === '-' ? undefined : path.resolve(context.cwd, file);
+  const prompts = explainPrompts(source, filePath, options);
   if (options.json) {
-    const payload = prompts.map((p) => ({ name: p.name, steps: p.options.steps, hires_steps: p.options.hiresSteps ?? null, ...toExplainJson(p.condition), loras: loraUses(p.condition.networks).map(({ range: _range, ...rest }) => rest), ambiguities: p.condition.ambiguities, scheduleFallback: p.condition.scheduleFallback }));
+    const payload = prompts.map((p) => ({
+      name: p.name,
+      steps: p.options.steps,
+      hires_steps: p.options.hiresSteps ?? null,
+      ...toExplainJson(p.condition),
+      loras: loraUses(p.condition.networks).map(({ range: _range, ...rest }) => rest),
+      ambiguities: p.condition.ambiguities,
+      scheduleFallback: p.condition.scheduleFallback,
+    }));
     context.stdout.write(JSON.stringify(payload, null, 2) + '\n');
+  } else if (prompts.length === 0) {
+    context.stdout.write(`${file}: no prompts\n`);
   } else {
     context.stdout.write(prompts.map(renderExplanation).join('\n\n') + '\n');
   }
   return prompts.some((p) => p.condition.error !== undefined || p.condition.ambiguities.length > 0);
 }
 
-function explainPrompts(source: string, name: string, options: ExplainFileOptions): ExplainedPrompt[] {
-  const text = source.replace(/\r?\n$/, '');
-  const scheduleOptions: ScheduleOptions = { steps: options.steps ?? DEFAULT_STEPS, hiresSteps: options.hiresSteps ?? null };
-  return [{ name, text, options: scheduleOptions, condition: conditionA1111(text, scheduleOptions) }];
+function readIncluded(includePath: string): string | undefined {
+  try {
+    return readFileSync(includePath, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every prompt (positive, then negative) of the document, with the step counts that apply to it. */
+export function explainPrompts(source: string, filePath: string | undefined, options: Omit<ExplainFileOptions, 'json'>): ExplainedPrompt[] {
+  const { ast } = parse(source);
+  const model = analyze(ast, { path: filePath, readFile: readIncluded });
+  const explained: ExplainedPrompt[] = [];
+  model.prompts.forEach((prompt, index) => {
+    const label = prompt.name ?? (model.prompts.length > 1 ? `prompt ${index + 1}` : filePath ? path.basename(filePath) : 'prompt');
+    const fileHires = prompt.parameters.hires ? prompt.parameters.hires.steps || prompt.parameters.steps : null;
+    const scheduleOptions: ScheduleOptions = {
+      steps: options.steps ?? prompt.parameters.steps ?? DEFAULT_STEPS,
+      hiresSteps: options.hiresSteps ?? fileHires,
+    };
+    const sides: Array<[string, typeof prompt.positive | undefined]> = [
+      [label, prompt.positive],
+      [`${label} (negative; A1111 activates no networks here)`, prompt.negative],
+    ];
+    for (const [name, side] of sides) {
+      if (side === undefined) continue;
+      explained.push({ name, text: side.text, options: scheduleOptions, condition: conditionA1111(side.text, scheduleOptions) });
+    }
+  });
+  return explained;
 }
