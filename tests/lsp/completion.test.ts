@@ -143,6 +143,42 @@ describe('parameters', () => {
       engine.close();
     }
   });
+
+  it('reads ComfyUI samplers and schedulers from object_info when the engine is ComfyUI', async () => {
+    const engine: Server = createServer((request, response) => {
+      response.setHeader('content-type', 'application/json');
+      if (request.url === '/object_info/KSampler') {
+        response.end(JSON.stringify({ KSampler: { input: { required: { sampler_name: [['euler', 'dpmpp_2m'], {}], scheduler: [['normal', 'karras'], {}] } } } }));
+      } else {
+        response.statusCode = 404;
+        response.end('{"error": "not found"}');
+      }
+    });
+    await new Promise<void>((resolve) => engine.listen(0, '127.0.0.1', resolve));
+    const port = (engine.address() as { port: number }).port;
+    try {
+      const { list } = await completeAt('@params\nscheduler: <|>', { engineUrl: `http://127.0.0.1:${port}` });
+      expect(labels(list)).toEqual(['normal', 'karras']);
+    } finally {
+      engine.close();
+    }
+  });
+
+  it('falls back to the known lists when the engine does not answer', async () => {
+    const engine: Server = createServer((_request, response) => {
+      response.statusCode = 500;
+      response.end('boom');
+    });
+    await new Promise<void>((resolve) => engine.listen(0, '127.0.0.1', resolve));
+    const port = (engine.address() as { port: number }).port;
+    try {
+      const { list } = await completeAt('@params\nsampler: <|>', { engineUrl: `http://127.0.0.1:${port}` });
+      expect(labels(list)).toContain('Euler a');
+      expect(list.items[0]!.detail).toBe('from the known A1111 list');
+    } finally {
+      engine.close();
+    }
+  });
 });
 
 describe('tags from a tagcomplete CSV', () => {
