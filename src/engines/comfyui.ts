@@ -178,7 +178,14 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
       source: doc.source,
     });
   }
-  const checkpoint = builder.add('CheckpointLoaderSimple', { ckpt_name: p.checkpoint ?? PLACEHOLDER_CHECKPOINT }, 'Load Checkpoint');
+  // ComfyUI names files with their extension (folder_paths); A1111 files often name a checkpoint by stem.
+  let ckptName = p.checkpoint ?? PLACEHOLDER_CHECKPOINT;
+  if (!/\.(safetensors|ckpt|pt|pth|bin|gguf|sft)$/i.test(ckptName)) {
+    const title = /^(.*?)\s*\[[0-9a-f]{8,10}\]$/i.exec(ckptName);
+    ckptName = `${title ? title[1] : ckptName}.safetensors`;
+    notes.push({ code: 'engine/checkpoint-name', severity: 'info', message: `checkpoint "${p.checkpoint}" is sent to ComfyUI as "${ckptName}"; render matches it against the engine's list`, source: doc.source });
+  }
+  const checkpoint = builder.add('CheckpointLoaderSimple', { ckpt_name: ckptName }, 'Load Checkpoint');
   let model: ComfyLink = [checkpoint, 0];
   let clip: ComfyLink = [checkpoint, 1];
   let vae: ComfyLink = [checkpoint, 2];

@@ -10,7 +10,7 @@ import type { TargetResult } from '../compile/target.js';
 import { A1111Client, type Progress } from '../engines/a1111-client.js';
 import { inlineA1111Images, toA1111Request, type A1111Dialect, type A1111Request } from '../engines/a1111.js';
 import { ComfyClient } from '../engines/comfyui-client.js';
-import { validateComfyGraph, type ComfyNodeError } from '../engines/comfyui-validate.js';
+import { validateComfyGraph, type ComfyNodeError, type ObjectInfo } from '../engines/comfyui-validate.js';
 import { toComfyGraph, type ComfyPromptBody } from '../engines/comfyui.js';
 import { EngineError, HttpClient } from '../engines/http.js';
 import { toSdcppBody, type SdcppBody } from '../engines/sdcpp.js';
@@ -107,8 +107,10 @@ function comfyEngine(connection: EngineConnection): RenderEngine {
             return entry.errors.map((e) => `\n  ${where}node ${id} (${entry.class_type}): ${e.message}${e.details ? `: ${e.details}` : ''}`);
           })
           .join('');
+      const objectInfo = await client.objectInfo();
+      matchFileNames(body.prompt, objectInfo);
       // /object_info names and ranges are checked before anything is queued.
-      const check = validateComfyGraph(body.prompt, await client.objectInfo());
+      const check = validateComfyGraph(body.prompt, objectInfo);
       if (!check.ok || Object.keys(check.node_errors).length > 0) {
         throw new EngineError(`ComfyUI would reject the prompt: ${check.error?.message ?? 'some outputs fail validation'}${located(check.node_errors)}`, 'validation');
       }
@@ -129,6 +131,31 @@ function comfyEngine(connection: EngineConnection): RenderEngine {
       return result.images.map((image) => image.data);
     },
   };
+}
+
+const FILE_INPUTS: Record<string, string> = {
+  CheckpointLoaderSimple: 'ckpt_name',
+  LoraLoader: 'lora_name',
+  LoraLoaderModelOnly: 'lora_name',
+  VAELoader: 'vae_name',
+  ControlNetLoader: 'control_net_name',
+};
+
+const stem = (name: string) => name.replace(/\\/g, '/').split('/').pop()!.replace(/\.[^.]+$/, '').toLowerCase();
+
+/**
+ * Replaces a model file name that is not in the engine's list by the one entry with the same stem
+ * (`sd15` or `sd15.safetensors` → `SD1/sd15.safetensors`), as the user means; ambiguous names stay.
+ */
+export function matchFileNames(graph: ComfyPromptBody['prompt'], objectInfo: ObjectInfo): void {
+  for (const node of Object.values(graph)) {
+    const input = FILE_INPUTS[node.class_type];
+    const value = input ? node.inputs[input] : undefined;
+    const options = input ? objectInfo[node.class_type]?.input.required?.[input]?.[0] : undefined;
+    if (typeof value !== 'string' || !Array.isArray(options) || options.includes(value)) continue;
+    const matches = options.filter((option): option is string => typeof option === 'string' && stem(option) === stem(value));
+    if (matches.length === 1) node.inputs[input!] = matches[0]!;
+  }
 }
 
 export function createRenderEngine(kind: RenderEngineKind, connection: EngineConnection): RenderEngine {

@@ -1,11 +1,11 @@
 import http from 'node:http';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { listen } from '../engines/servers/common.js';
+import { listen, testImage } from '../engines/servers/common.js';
 import { startComfyServer, type ComfyServer } from '../engines/servers/comfyui-server.js';
 
 async function run(argv: string[], cwd: string) {
@@ -71,6 +71,27 @@ describe('sdprompt render', () => {
       "failed plan seed 3: ComfyUI would reject the prompt: Prompt outputs failed validation\n  plan.sdprompt:6:14: node 2 (LoraLoader): Value not in list: lora_name: 'JL_sectionplan.safetensors' not in [\"other.safetensors\"]",
     );
     expect(server.prompts).toHaveLength(0);
+  });
+
+  it('uploads init, mask and ControlNet images and matches model names by stem', async () => {
+    server = await startComfyServer({ files: { checkpoints: ['SD1/v1-5-pruned-emaonly.safetensors'], loras: ['JL_sectionplan.safetensors'], controlnet: ['control_v11p_sd15_lineart.pth'] } });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sdprompt-img2img-'));
+    await mkdir(path.join(dir, 'images'));
+    for (const name of ['sketch', 'render', 'mask']) await writeFile(path.join(dir, 'images', `${name}.png`), testImage(name.length));
+    await writeFile(
+      path.join(dir, 'windows.sdprompt'),
+      '@params\ncheckpoint: v1-5-pruned-emaonly\nsteps: 3\nseed: 8\n\n@prompt windows\nlarge windows <lora:JL_sectionplan:0.7>\n\n' +
+        '@controlnet\nmodel: control_v11p_sd15_lineart\nimage: images/sketch.png\nweight: 0.85\n\n@inpaint\nimage: images/render.png\nmask: images/mask.png\ndenoise: 0.55\n',
+    );
+    const result = await run(['render', 'windows.sdprompt', '--engine', server.url, '--out', 'out'], dir);
+    expect(result.err).toContain('1 written, 0 skipped, 0 failed');
+    expect([...server.uploads.keys()].sort()).toEqual(['mask.png', 'render.png', 'sketch.png']);
+    const graph = server.prompts[0]!.prompt;
+    const inputs = (type: string) => Object.values(graph).filter((n) => n.class_type === type).map((n) => n.inputs);
+    expect(inputs('CheckpointLoaderSimple')[0]!.ckpt_name).toBe('SD1/v1-5-pruned-emaonly.safetensors');
+    expect(inputs('ControlNetLoader')[0]!.control_net_name).toBe('control_v11p_sd15_lineart.pth');
+    expect(inputs('LoadImageMask')[0]!.image).toBe('mask.png');
+    expect(inputs('KSampler')[0]!.denoise).toBe(0.55);
   });
 
   it('an unreachable engine is one line, exit 2', async () => {
