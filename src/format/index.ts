@@ -97,17 +97,16 @@ function startsUnit(item: LayoutItem, seenUnitHeader: boolean): boolean {
 /** [first, last] item index of each unit; comments written directly above a unit belong to it. */
 function units(layout: FileLayout): Array<[number, number]> {
   const { items, blankBefore } = layout;
-  const starts: number[] = [];
+  const starts = new Set<number>([0]);
   let seenUnitHeader = false;
   items.forEach((item, i) => {
     if (!startsUnit(item, seenUnitHeader)) return;
     if (item.kind === 'unit-header') seenUnitHeader = true;
     let first = i;
-    while (first > 0 && items[first - 1]!.kind === 'comment' && !blankBefore[first] && !starts.includes(first - 1)) first--;
-    starts.push(first);
+    while (first > 0 && items[first - 1]!.kind === 'comment' && !blankBefore[first] && !starts.has(first - 1)) first--;
+    starts.add(first);
   });
-  if (starts[0] !== 0) starts.unshift(0);
-  const unique = [...new Set(starts)].sort((a, b) => a - b);
+  const unique = [...starts].sort((a, b) => a - b);
   return unique.map((start, k) => [start, (unique[k + 1] ?? items.length) - 1]);
 }
 
