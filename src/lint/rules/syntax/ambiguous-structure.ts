@@ -13,7 +13,7 @@ export const ambiguousStructure: Rule = {
     defaultSeverity: 'warn',
     rationale:
       'A1111 parses schedules with a lark Earley grammar that is ambiguous for some bracket structures; which reading wins depends on Python\'s hash seed, which changes with every start of A1111. sdprompt follows one documented reading (docs/semantics.md) but cannot make A1111 do the same. Rewrite the structure so it has one reading, e.g. by escaping literal brackets.',
-    examples: { valid: [{ code: 'a [cat:dog:5] in a garden' }], invalid: [] },
+    examples: { valid: [{ code: 'a [cat:dog:5] in a garden' }], invalid: [{ code: 'a [cat:1]] garden', errors: 1 }] },
   },
   check(context) {
     for (const site of context.promptTexts()) {
@@ -22,7 +22,8 @@ export const ambiguousStructure: Rule = {
       for (const ambiguity of resolved.a1111?.ambiguities ?? []) {
         context.report({
           range: context.rangeInResolved(resolved, ambiguity.textStart, ambiguity.textEnd),
-          message: `${ambiguity.message.replace(/\.?$/, '.')} A1111's reading of this changes between restarts; rewrite or escape the brackets so it has one meaning.`,
+          // The semantics stage's message already says what differs and how to make it definite.
+          message: ambiguity.message,
         });
       }
     }
