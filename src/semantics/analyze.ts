@@ -10,7 +10,8 @@ import { conditionPrompt, type Conditioner } from './conditioning.js';
 import { FragmentExpander, type FragmentDefinition } from './fragments.js';
 import { loadIncludes } from './includes.js';
 import { loraUsesOf } from './loras.js';
-import type { A1111Conditioning, FileModel, GenerationParameters, PromptModel, ResolvedPrompt } from './model.js';
+import type { FileModel, GenerationParameters, PromptModel, ResolvedPrompt } from './model.js';
+import { samplerStepMultiplier } from './parameter-values.js';
 import { ParameterReader, cloneParameters, defaultParameters } from './parameters.js';
 
 export interface AnalyzeOptions {
@@ -51,7 +52,14 @@ export function analyze(file: PromptFile, options: AnalyzeOptions = {}): FileMod
   const condition = options.condition ?? conditionPrompt;
   const resolve = (text: PromptText, parameters: GenerationParameters): ResolvedPrompt => {
     const expanded = expander.expand(text);
-    const options = { steps: parameters.steps, hiresSteps: parameters.hires ? parameters.hires.steps || parameters.steps : null };
+    // A1111 processing.py: the first pass is conditioned over total_steps = sampler_config.total_steps
+    // (steps, doubled for second-order samplers) with no hires steps; the hires pass
+    // (calculate_hr_conds) over (first-pass total, total of hr_second_pass_steps or steps).
+    const multiplier = samplerStepMultiplier(parameters.sampler);
+    const firstPass = { steps: parameters.steps * multiplier, hiresSteps: null };
+    const hiresPass = parameters.hires
+      ? { steps: firstPass.steps, hiresSteps: (parameters.hires.steps || parameters.steps) * multiplier }
+      : undefined;
     const resolved = {
       node: text,
       text: expanded.text,
@@ -61,12 +69,8 @@ export function analyze(file: PromptFile, options: AnalyzeOptions = {}): FileMod
     // The A1111 model is the costly part and many readers (formatter, outline, completion) never look
     // at it: it runs on first access of `a1111`, once. The property is enumerable, so JSON output and
     // deep equality see it like any other.
-    let conditioning: A1111Conditioning | undefined;
-    Object.defineProperty(resolved, 'a1111', {
-      enumerable: true,
-      configurable: true,
-      get: () => (conditioning ??= condition(expanded.text, options)),
-    });
+    lazyProperty(resolved, 'a1111', () => condition(expanded.text, firstPass));
+    if (hiresPass) lazyProperty(resolved, 'a1111Hires', () => condition(expanded.text, hiresPass));
     return resolved;
   };
 
@@ -81,6 +85,23 @@ export function analyze(file: PromptFile, options: AnalyzeOptions = {}): FileMod
   });
 
   return { file, prompts, diagnostics: dedupe(diagnostics) };
+}
+
+/** Defines `key` on `target` as an enumerable getter that computes the value once, on first read. */
+function lazyProperty<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): void {
+  let value: T[K] | undefined;
+  let done = false;
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!done) {
+        value = compute();
+        done = true;
+      }
+      return value;
+    },
+  });
 }
 
 /** A fragment used by several prompts reports its problems once. */

@@ -159,7 +159,13 @@ export interface ResolvedPrompt {
   text: string;
   /** Document offset for each char of `text` (length text.length + 1). */
   sourceMap: number[];
+  /**
+   * What A1111 makes of the text in the first (or only) pass: schedules in denoiser calls, i.e. with
+   * `steps` doubled for second-order samplers, as processing.py setup_conds does.
+   */
   a1111: A1111Conditioning;
+  /** With hires fix: the second pass (hires_steps set), as processing.py calculate_hr_conds does. */
+  a1111Hires?: A1111Conditioning;
   /** LoRA calls in document order. */
   loras: LoraUse[];
 }

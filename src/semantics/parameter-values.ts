@@ -30,6 +30,19 @@ export const SAMPLERS: readonly string[] = [
   'LCM',
 ];
 
+/**
+ * Samplers A1111 marks `second_order` (sd_samplers_kdiffusion.py): SamplerData.total_steps doubles
+ * their steps, and prompt schedules are computed over that doubled count (one entry per denoiser call).
+ */
+const SECOND_ORDER_SAMPLERS: ReadonlySet<string> = new Set(['DPM++ SDE', 'DPM++ 2S a', 'Heun', 'DPM2', 'DPM2 a', 'Restart']);
+
+/** A1111's sampler_config.total_steps(steps) // steps: 2 for second-order samplers, else 1 (also unknown ones). */
+export function samplerStepMultiplier(sampler: string | undefined): number {
+  if (sampler === undefined) return 1;
+  const resolved = resolveSampler(sampler);
+  return resolved !== undefined && SECOND_ORDER_SAMPLERS.has(resolved.sampler) ? 2 : 1;
+}
+
 /** A1111 v1.9+ "Schedule type" names (sd_schedulers.py). */
 export const SCHEDULERS: readonly string[] = [
   'Automatic',

@@ -175,18 +175,40 @@ describe('ControlNet, img2img/inpaint and hires blocks', () => {
     expect(model(`${text}@prompt\nx`).diagnostics.map((diagnostic) => diagnostic.code)).toEqual([code]);
   });
 
-  it('passes hires steps to the A1111 model (second-pass steps, or steps when 0)', () => {
+  it('conditions the first pass without hires steps and the hires pass with them (processing.py)', () => {
     const recorder = recordingConditioner();
-    const { prompts } = model('@params\nsteps: 30\n@prompt a\nx\n@hires\nsteps: 0\n@prompt b\ny\n@hires\nsteps: 12\n@prompt c\nz', { condition: recorder.condition });
+    const text = '@params\nsteps: 30\n@prompt a\nx\n@hires\nsteps: 0\n@prompt b\ny\n@hires\nsteps: 12\n@prompt c\nz';
+    const { prompts } = model(text, { condition: recorder.condition });
     // The model runs when `a1111` is first read, once.
     expect(recorder.calls).toEqual([]);
-    for (const prompt of prompts) void prompt.positive.a1111;
-    for (const prompt of prompts) void prompt.positive.a1111;
+    for (let round = 0; round < 2; round++) {
+      for (const prompt of prompts) void [prompt.positive.a1111, prompt.positive.a1111Hires];
+    }
     expect(recorder.calls.map((call) => [call.text, call.options.steps, call.options.hiresSteps])).toEqual([
+      ['x', 30, null],
       ['x', 30, 30],
+      ['y', 30, null],
       ['y', 30, 12],
       ['z', 30, null],
     ]);
+    expect(prompts[2]!.positive.a1111Hires).toBeUndefined();
+  });
+
+  it.each([
+    ['Euler a', 20, null],
+    ['Heun', 40, null],
+    ['DPM2 a Karras', 40, null],
+    ['DPM++ SDE', 40, 24],
+    ['my extension sampler', 20, null],
+  ])('schedules %s over denoiser calls (second-order samplers double the steps)', (sampler, steps, hires) => {
+    const recorder = recordingConditioner();
+    const hiresBlock = hires === null ? '' : '@hires\nsteps: 12\n';
+    const { prompts } = model(`@params\nsteps: 20\nsampler: ${sampler}\n${hiresBlock}@prompt\nx`, { condition: recorder.condition });
+    void prompts[0]!.positive.a1111;
+    void prompts[0]!.positive.a1111Hires;
+    expect(recorder.calls.map((call) => [call.options.steps, call.options.hiresSteps])).toEqual(
+      hires === null ? [[steps, null]] : [[steps, null], [steps, hires]],
+    );
   });
 });
 
