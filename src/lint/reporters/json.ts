@@ -58,6 +58,8 @@ export function toEslintResults(reports: Parameters<Reporter>[0], quiet: boolean
       if (severity === 2) {
         errorCount++;
         if (fix) fixableErrorCount++;
+        // ESLint's fatal errors are parse errors: here the parser's error-level syntax diagnostics.
+        if (diagnostic.code.startsWith('syntax/') && result.hasSyntaxErrors) fatalErrorCount++;
       } else {
         warningCount++;
         if (fix) fixableWarningCount++;
