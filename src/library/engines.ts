@@ -31,9 +31,16 @@ class EngineError extends Error {}
 
 async function getJson(base: string, route: string, timeoutMs: number): Promise<unknown> {
   const url = new URL(route, base.endsWith('/') ? base : `${base}/`);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  // `http://user:pass@host` (A1111 --api-auth): fetch refuses credentials in URLs, so send them as Basic auth.
+  if (url.username || url.password) {
+    headers['authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : cause ?? (error as Error).message;
@@ -41,7 +48,8 @@ async function getJson(base: string, route: string, timeoutMs: number): Promise<
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => undefined);
-    throw new EngineError(`GET ${url.pathname}: HTTP ${response.status}`);
+    const hint = response.status === 401 ? ' (the engine wants a user and password: http://USER:PASS@host:port)' : '';
+    throw new EngineError(`GET ${url.pathname}: HTTP ${response.status}${hint}`);
   }
   const length = Number(response.headers.get('content-length') ?? 0);
   if (length > MAX_RESPONSE_BYTES) throw new EngineError(`GET ${url.pathname}: response of ${length} bytes is too large`);
@@ -56,8 +64,9 @@ async function getJson(base: string, route: string, timeoutMs: number): Promise<
 /** Reads everything an engine lists. `kind` undefined: ask A1111's route first, then ComfyUI's. */
 export async function readEngine(engine: EngineSourceOptions, timeoutMs: number): Promise<EngineInventory> {
   const inventory: EngineInventory = { loras: [], embeddings: [], checkpoints: [], diagnostics: [] };
+  const shown = redactedUrl(engine.url);
   const fail = (message: string, code = 'library/engine-unreachable') =>
-    inventory.diagnostics.push(fileDiagnostic(code, 'warning', `${engine.url}: ${message}`, engine.url));
+    inventory.diagnostics.push(fileDiagnostic(code, 'warning', `${shown}: ${message}`, shown));
   let kind = engine.kind;
   let loraList: unknown;
   if (kind !== 'comfyui') {
@@ -81,7 +90,7 @@ export async function readEngine(engine: EngineSourceOptions, timeoutMs: number)
     }
   }
   inventory.kind = kind;
-  const source: SourceRef = { kind: kind!, url: engine.url };
+  const source: SourceRef = { kind: kind!, url: shown };
   const optional = async (route: string): Promise<unknown> => {
     try {
       return await getJson(engine.url, route, timeoutMs);
@@ -111,6 +120,17 @@ export async function readEngine(engine: EngineSourceOptions, timeoutMs: number)
     inventory.embeddings = (stringList(await optional('embeddings')) ?? []).map((name) => engineEmbedding(name, source));
   }
   return inventory;
+}
+
+/** The URL without its password, for messages and entries. */
+export function redactedUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return value;
+  }
 }
 
 function stringList(value: unknown): string[] | undefined {

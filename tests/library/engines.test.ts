@@ -104,6 +104,29 @@ describe('A1111 engine', () => {
   });
 });
 
+describe('A1111 with --api-auth', () => {
+  it('sends user:pass from the URL as Basic auth, and explains a 401', async () => {
+    const seen: string[] = [];
+    const server = http.createServer((request, response) => {
+      seen.push(request.headers.authorization ?? '');
+      const ok = request.headers.authorization === `Basic ${Buffer.from('me:s3cret').toString('base64')}`;
+      response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+      response.end(ok ? '[]' : '{"detail": "Incorrect username or password"}');
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const good = await createLibrary({ engines: [{ url: `http://me:s3cret@127.0.0.1:${port}`, kind: 'a1111' }], cacheDir: false }).scan();
+    expect(good.diagnostics.filter((d) => d.code === 'library/engine-unreachable')).toEqual([]);
+    const bad = await createLibrary({ engines: [{ url: `http://127.0.0.1:${port}`, kind: 'a1111' }], cacheDir: false }).scan();
+    expect(bad.diagnostics[0]?.message).toMatch(/HTTP 401 \(the engine wants a user and password/);
+    expect(seen[0]).toBe(`Basic ${Buffer.from('me:s3cret').toString('base64')}`);
+    const wrong = await createLibrary({ engines: [{ url: `http://me:wrong@127.0.0.1:${port}`, kind: 'a1111' }], cacheDir: false }).scan();
+    expect(wrong.diagnostics[0]?.message).toMatch(new RegExp(`^http://me:\\*\\*\\*@127\\.0\\.0\\.1:${port}: `));
+    expect(JSON.stringify(wrong.diagnostics)).not.toContain('wrong');
+  });
+});
+
 describe('ComfyUI engine', () => {
   it('probes A1111 first, then reads /models/loras and /view_metadata/loras per file', async () => {
     const { url, requests } = await serve((u) => {
