@@ -73,4 +73,20 @@ describe('with the CLIP vocabulary', () => {
     expect(results[0]!.messages.map((message) => message.ruleId)).toContain('tokens/chunk-boundary');
     expect(results[1]!.messages.map((message) => message.ruleId)).not.toContain('tokens/chunk-boundary');
   });
+
+  it('reports a weighted group cut by a chunk boundary, even with commas inside it', async () => {
+    const words = Array.from({ length: 70 }, () => 'cat').join(' ');
+    const { results } = await lintJson(
+      { 'a.sdprompt': `@prompt
+${words}, (red roof, blue door, green window:1.2)
+`, 'b.sdprompt': `@prompt
+${words} BREAK (red roof, blue door, green window:1.2)
+` },
+      { tokenizer: { vocab: vocabulary } },
+    );
+    const found = results[0]!.messages.filter((message) => message.ruleId === 'tokens/chunk-boundary');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toContain('weighted group');
+    expect(results[1]!.messages.map((message) => message.ruleId)).not.toContain('tokens/chunk-boundary');
+  });
 });

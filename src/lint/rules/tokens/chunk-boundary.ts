@@ -1,4 +1,6 @@
+import type { EmphasisNode } from '../../../grammar/ast.js';
 import type { Rule } from '../../types.js';
+import { walk } from '../../walk.js';
 
 /**
  * A1111 encodes each 75-token chunk separately (modules/sd_hijack_clip.py), so a phrase cut by a
@@ -10,7 +12,7 @@ export const chunkBoundary: Rule = {
   meta: {
     id: 'tokens/chunk-boundary',
     category: 'tokens',
-    description: 'A phrase (comma-separated tag) split across a 75-token chunk boundary.',
+    description: 'A phrase (comma-separated tag) or a weighted group split across a 75-token chunk boundary.',
     defaultSeverity: 'warn',
     requires: ['tokenizer'],
     rationale:
@@ -29,6 +31,21 @@ export const chunkBoundary: Rule = {
         const after = chunks[index + 1]!;
         if (before.textEnd < 0 || after.textStart < 0 || after.textStart < before.textEnd) continue;
         const between = resolved.text.slice(before.textEnd, after.textStart);
+        // A weighted group that holds text on both sides of the boundary (document offsets; groups
+        // inside fragments are found through the prompt's own text only).
+        const lastBefore = resolved.sourceMap[before.textEnd - 1]!;
+        const firstAfter = resolved.sourceMap[after.textStart]!;
+        const group = walk(site.node.body)
+          .map((visit) => visit.node)
+          .filter((node): node is EmphasisNode => node.kind === 'emphasis')
+          .find((node) => node.range.start.offset < lastBefore && node.range.end.offset > firstAfter);
+        if (group) {
+          context.report({
+            range: group.range,
+            message: `Token chunk ${index + 1} ends inside this weighted group (75 tokens per chunk${tokenizer.approximate ? ', approximate count' : ''}): its two halves are encoded separately. Move the group after a BREAK, or shorten the text before it.`,
+          });
+          continue;
+        }
         // A comma, line break or BREAK at the boundary means it falls between tags.
         if (/[,\n]|\bBREAK\b/.test(between) || /,\s*$/.test(resolved.text.slice(0, before.textEnd)) || /^\s*,/.test(resolved.text.slice(after.textStart))) continue;
         let start = before.textEnd - 1;
