@@ -30,7 +30,7 @@ export function parseWildcardFile(relativePath: string, text: string): WildcardF
   }
   let data: unknown;
   try {
-    data = lower.endsWith('.json') ? JSON.parse(text.replace(/^\uFEFF/, '')) : parseYaml(text, { maxAliasCount: 100 });
+    data = lower.endsWith('.json') ? JSON.parse(text.replace(/^\uFEFF/, '')) : parseYaml(text, { maxAliasCount: 100, logLevel: 'error' });
   } catch (error) {
     const message = (error as Error).message.split('\n')[0];
     return { wildcards: [], problem: `not valid ${lower.endsWith('.json') ? 'JSON' : 'YAML'} (${message})` };
