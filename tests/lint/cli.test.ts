@@ -98,6 +98,13 @@ describe('sdprompt lint', () => {
     expect(JSON.parse(changed.out)[0].errorCount).toBe(1);
   });
 
+  it('--print-config shows the resolved configuration of a file', async () => {
+    const root = project({ 'sdprompt.config.json': JSON.stringify({ root: true, overrides: [{ files: ['drafts/**'], rules: { 'lora/weight-range': ['error', { max: 2 }] } }] }) });
+    const printed = JSON.parse((await cli(['lint', '--print-config', 'drafts/a.sdprompt'], root)).out);
+    expect(printed.rules['lora/weight-range']).toEqual(['error', { min: 0, max: 2 }]);
+    expect(printed.sources).toEqual([path.join(root, 'sdprompt.config.json')]);
+  });
+
   it('--report-unused-disable-directives', async () => {
     const root = project({ 'a.sdprompt': '@prompt\n# sdprompt-disable-next-line prompt/empty-tag\na house\n' });
     expect((await cli(['lint', '--max-warnings', '0'], root)).code).toBe(0);

@@ -20,6 +20,7 @@ interface LintCommandOptions {
   color: boolean;
   reportUnusedDisableDirectives?: boolean;
   inlineConfig: boolean;
+  printConfig?: string;
 }
 
 const VERSION = '0.1.0';
@@ -42,6 +43,7 @@ export function registerLint(program: Command, context: CliContext): void {
     .option('--no-color', 'never colour the output')
     .option('--report-unused-disable-directives', 'report sdprompt-disable comments that suppress nothing')
     .option('--no-inline-config', 'ignore sdprompt-disable comments in prompt files')
+    .option('--print-config <file>', 'print the configuration that applies to a file, and exit')
     .action(async (patterns: string[], options: LintCommandOptions) => {
       context.exitCode = await runLint(patterns, options, context);
     });
@@ -75,6 +77,17 @@ async function runLint(patterns: string[], options: LintCommandOptions, context:
     noInlineConfig: !options.inlineConfig,
   };
   const batch = new LintBatch(batchOptions);
+  if (options.printConfig) {
+    try {
+      const config = batch.configFor(path.resolve(context.cwd, options.printConfig));
+      const printable = { ...config, rules: Object.fromEntries([...config.rules].sort(([a], [b]) => a.localeCompare(b)).map(([id, setting]) => [id, Object.keys(setting.options).length ? [setting.severity, setting.options] : setting.severity])) };
+      context.stdout.write(JSON.stringify(printable, null, 2) + '\n');
+      return EXIT_OK;
+    } catch (error) {
+      if (error instanceof BatchError) throw new CliError(error.message);
+      throw error;
+    }
+  }
   const reports: Array<import('../../lint/reporters/index.js').FileReport> = [];
   const notes: string[] = [];
   try {
