@@ -114,21 +114,29 @@ function comfyEngine(connection: EngineConnection): RenderEngine {
       if (!check.ok || Object.keys(check.node_errors).length > 0) {
         throw new EngineError(`ComfyUI would reject the prompt: ${check.error?.message ?? 'some outputs fail validation'}${located(check.node_errors)}`, 'validation');
       }
-      let result;
-      try {
-        result = await client.run(body, {
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-        });
-      } catch (error) {
-        const nodeErrors = (error as EngineError).body as { node_errors?: Record<string, ComfyNodeError> } | undefined;
-        if (error instanceof EngineError && error.kind === 'validation' && nodeErrors?.node_errors) {
-          throw new EngineError(`ComfyUI rejected the prompt${located(nodeErrors.node_errors)}`, 'validation', error.status, error.body);
+      // A ComfyUI graph renders one batch; A1111's batch count (n_iter) repeats it with the seed
+      // advanced by the batch size each time, as A1111 numbers its seeds (processing.py all_seeds).
+      const images: Buffer[] = [];
+      const sampler = Object.values(body.prompt).filter((node) => node.class_type === 'KSampler');
+      for (let batch = 0; batch < Math.max(1, doc.parameters.batchCount); batch++) {
+        for (const node of sampler) node.inputs.seed = doc.parameters.seed + batch * doc.parameters.batchSize;
+        let result;
+        try {
+          result = await client.run(body, {
+            ...(options.signal ? { signal: options.signal } : {}),
+            ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+          });
+        } catch (error) {
+          const nodeErrors = (error as EngineError).body as { node_errors?: Record<string, ComfyNodeError> } | undefined;
+          if (error instanceof EngineError && error.kind === 'validation' && nodeErrors?.node_errors) {
+            throw new EngineError(`ComfyUI rejected the prompt${located(nodeErrors.node_errors)}`, 'validation', error.status, error.body);
+          }
+          throw error;
         }
-        throw error;
+        if (result.images.length === 0) throw new EngineError('ComfyUI finished the job but returned no output image', 'execution');
+        images.push(...result.images.map((image) => image.data));
       }
-      if (result.images.length === 0) throw new EngineError('ComfyUI finished the job but returned no output image', 'execution');
-      return result.images.map((image) => image.data);
+      return images;
     },
   };
 }

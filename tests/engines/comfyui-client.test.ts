@@ -85,6 +85,11 @@ describe('ComfyUI client fault injection', () => {
     await expect(new ComfyClient({ baseUrl: server.url }).run(graph())).rejects.toThrow(/ComfyUI sent invalid JSON for \/prompt: "<html>/);
   });
 
+  it('an exception in a node is reported with the node and the message', async () => {
+    server = await startComfyServer({ faults: { executionError: true } });
+    await expect(new ComfyClient({ baseUrl: server.url }).run(graph())).rejects.toThrow('ComfyUI failed in node 5 (KSampler): Allocation on device');
+  });
+
   it('WebSocket dropped mid-job: history still delivers the image', async () => {
     server = await startComfyServer({ faults: { dropSocketMidJob: true }, stepDelayMs: 10 });
     const result = await new ComfyClient({ baseUrl: server.url, pollMs: 5000 }).run(graph({ steps: 10 }));

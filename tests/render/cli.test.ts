@@ -8,9 +8,9 @@ import { main } from '../../src/cli/main.js';
 import { listen, testImage } from '../engines/servers/common.js';
 import { startComfyServer, type ComfyServer } from '../engines/servers/comfyui-server.js';
 
-async function run(argv: string[], cwd: string) {
+async function run(argv: string[], cwd: string, tty = false) {
   const stdout = new PassThrough();
-  const stderr = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: tty });
   let out = '';
   let err = '';
   stdout.on('data', (d) => (out += d));
@@ -92,6 +92,17 @@ describe('sdprompt render', () => {
     expect(inputs('ControlNetLoader')[0]!.control_net_name).toBe('control_v11p_sd15_lineart.pth');
     expect(inputs('LoadImageMask')[0]!.image).toBe('mask.png');
     expect(inputs('KSampler')[0]!.denoise).toBe(0.55);
+  });
+
+  it('on a TTY shows one updating progress line with step and ETA; batch count repeats the ComfyUI graph', async () => {
+    server = await startComfyServer({ stepDelayMs: 5 });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sdprompt-tty-'));
+    await writeFile(path.join(dir, 'plan.sdprompt'), FILE.replace('steps: 3', 'steps: 6\nbatch-count: 2'));
+    const result = await run(['render', 'plan.sdprompt', '--engine', server.url, '--out', 'out', '--seeds', '10'], dir, true);
+    expect(result.err).toMatch(/\r\x1b\[Kplan seed 10: step 6\/6, ETA 0 s/);
+    expect(result.err).toContain('2 written');
+    expect(server.prompts.map((p) => Object.values(p.prompt).find((n) => n.class_type === 'KSampler')!.inputs.seed)).toEqual([10, 11]);
+    expect((await readdir(path.join(dir, 'out'))).sort()).toEqual(['plan-plan-s10-01.png', 'plan-plan-s10-02.png']);
   });
 
   it('an unreachable engine is one line, exit 2', async () => {

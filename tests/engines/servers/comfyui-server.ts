@@ -88,6 +88,13 @@ export async function startComfyServer(options: ComfyServerOptions = {}): Promis
       const node = graph[id]!;
       send(clientId, promptId, 'executing', { node: id, display_node: id, prompt_id: promptId });
       if (node.class_type === 'LoraLoader') salt += Number(node.inputs.strength_model);
+      if (node.class_type === 'KSampler' && options.faults?.executionError) {
+        const error = { prompt_id: promptId, node_id: id, node_type: node.class_type, executed: [], exception_message: 'Allocation on device\n', exception_type: 'torch.OutOfMemoryError', traceback: [], current_inputs: {}, current_outputs: {}, timestamp: Date.now() };
+        send(clientId, promptId, 'execution_error', error);
+        history[promptId] = { prompt: [counter, promptId, graph, { client_id: clientId }, outputsToRun], outputs: {}, status: { status_str: 'error', completed: false, messages: [['execution_error', error]] }, meta: {} };
+        send(clientId, promptId, 'executing', { node: null, prompt_id: promptId });
+        return;
+      }
       if (node.class_type === 'KSampler') {
         seed = Number(node.inputs.seed);
         const steps = Number(node.inputs.steps);

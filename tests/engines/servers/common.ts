@@ -12,6 +12,8 @@ export interface Faults {
   invalidJson?: boolean;
   /** Close the WebSocket after the first progress event (ComfyUI). */
   dropSocketMidJob?: boolean;
+  /** Fail inside the sampler node with an exception (ComfyUI execution_error). */
+  executionError?: boolean;
 }
 
 export function readBody(request: http.IncomingMessage): Promise<Buffer> {
