@@ -167,8 +167,19 @@ function toRuleSetting(entry: unknown): RuleSetting | undefined {
   return severity ? { severity, options: {} } : undefined;
 }
 
-/** The linter's view of the library snapshot. */
+const lintLibraries = new WeakMap<LibrarySnapshot, LintLibrary>();
+
+/** The linter's view of the library snapshot (built once per snapshot). */
 function lintLibraryOf(snapshot: LibrarySnapshot): LintLibrary {
+  let library = lintLibraries.get(snapshot);
+  if (!library) {
+    library = buildLintLibrary(snapshot);
+    lintLibraries.set(snapshot, library);
+  }
+  return library;
+}
+
+function buildLintLibrary(snapshot: LibrarySnapshot): LintLibrary {
   const embeddings = new Set(snapshot.embeddings.map((name) => name.toLowerCase()));
   const wildcards = new Set(snapshot.wildcards);
   return {
