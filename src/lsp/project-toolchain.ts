@@ -41,6 +41,7 @@ export async function loadToolchain(report: (message: string) => void = (message
       semantics.analyze(ast, { ...(options.filePath ? { path: options.filePath } : {}), ...(options.readFile ? { readFile: options.readFile } : {}), condition });
   }
   const chunker = tokenizer?.createChunker();
+  const lintLibraries = new WeakMap<LibrarySnapshot, LintLibrary>();
   if (lint && config) {
     let loader: ConfigLoader | undefined;
     let loaderKey = '';
@@ -77,7 +78,7 @@ export async function loadToolchain(report: (message: string) => void = (message
         ruleConfig: resolved.rules,
         settings: { engine: resolved.engine },
         filePath: options.filePath,
-        library: options.library && options.library.native !== undefined ? lintLibraryOf(options.library) : undefined,
+        library: options.library && options.library.native !== undefined ? lintLibraryOf(options.library, lintLibraries) : undefined,
         tokenizer: chunker?.exactCounter(),
         reportUnusedDisableDirectives: resolved.reportUnusedDisableDirectives,
       });
@@ -167,10 +168,8 @@ function toRuleSetting(entry: unknown): RuleSetting | undefined {
   return severity ? { severity, options: {} } : undefined;
 }
 
-const lintLibraries = new WeakMap<LibrarySnapshot, LintLibrary>();
-
-/** The linter's view of the library snapshot (built once per snapshot). */
-function lintLibraryOf(snapshot: LibrarySnapshot): LintLibrary {
+/** The linter's view of the library snapshot (built once per snapshot, cached in `lintLibraries`). */
+function lintLibraryOf(snapshot: LibrarySnapshot, lintLibraries: WeakMap<LibrarySnapshot, LintLibrary>): LintLibrary {
   let library = lintLibraries.get(snapshot);
   if (!library) {
     library = buildLintLibrary(snapshot);
