@@ -144,8 +144,8 @@ function unsupported(lines: LineIndex, line: number, message: string): Diagnosti
 }
 
 /** Builds the printed items of a file, or a diagnostic when some line would be lost. */
-export function layoutFile(source: string, file: PromptFile): FileLayout | { error: Diagnostic } {
-  const lines = new LineIndex(source);
+export function layoutFile(source: string, file: PromptFile, lineIndex?: LineIndex): FileLayout | { error: Diagnostic } {
+  const lines = lineIndex ?? new LineIndex(source);
   const commentsByLine = new Map<number, CommentNode>();
   for (const comment of file.comments) commentsByLine.set(comment.range.start.line, comment);
   const usedComments = new Set<number>();

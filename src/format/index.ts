@@ -68,11 +68,11 @@ function parseSafely(text: string): ReturnType<typeof parse> | FormatFailure {
 function layoutOf(text: string): FileLayout | FormatFailure {
   const parsed = parseSafely(text);
   if ('error' in parsed) return parsed;
-  const { ast, diagnostics } = parsed;
+  const { ast, diagnostics, lines } = parsed;
   const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
   if (errors.length > 0) return { error: errors };
   try {
-    const layout = layoutFile(text, ast);
+    const layout = layoutFile(text, ast, lines);
     return 'error' in layout ? { error: [layout.error] } : layout;
   } catch (error) {
     // E.g. brackets nested deeper than the call stack: refuse rather than crash.

@@ -178,6 +178,17 @@ class PieceWriter {
    */
   text(raw: string): void {
     const length = raw.length;
+    // The common case, `a house`: no whitespace at the ends, none to collapse inside.
+    if (
+      length > 0 &&
+      !isSpaceCode(raw.charCodeAt(0)) &&
+      !isSpaceCode(raw.charCodeAt(length - 1)) &&
+      raw.indexOf('  ') === -1 &&
+      !/[\t\r\n]/.test(raw)
+    ) {
+      this.visible(raw);
+      return;
+    }
     let index = 0;
     let visible = '';
     while (index < length) {
