@@ -48,7 +48,14 @@ export function registerInit(program: Command, context: CliContext): void {
       const temp = `${target}.${process.pid}.tmp`;
       try {
         fs.writeFileSync(temp, text, { flag: 'wx' });
-        fs.linkSync(temp, target); // link (unlike rename) refuses to replace an existing file
+        try {
+          fs.linkSync(temp, target); // link (unlike rename) refuses to replace an existing file
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw error;
+          // No hard links here: exclusive create still never overwrites (a crash may leave it partial).
+          fs.writeFileSync(target, text, { flag: 'wx' });
+        }
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
           throw new CliError(`${CONFIG_FILE_NAME} already exists in ${context.cwd}; not overwriting it`);
