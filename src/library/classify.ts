@@ -152,9 +152,9 @@ export function familyFromCivitai(baseModel: string): BaseModel {
   return 'unknown';
 }
 
-/** The user's `sd version` in A1111's `NAME.json` (`SD1`, `SD2`, `SDXL`, `Unknown`). */
+/** The user's `sd version` in A1111's `NAME.json` (`SD1`, `SD2`, `SDXL`, `Unknown`), matched exactly as A1111 does. */
 export function familyFromUserVersion(version: string): BaseModel {
-  switch (version.trim().toUpperCase()) {
+  switch (version) {
     case 'SD1':
       return 'sd1';
     case 'SD2':

@@ -152,7 +152,8 @@ export function buildLoraEntry(parts: LoraParts): LoraEntry {
   else if (civitai?.baseModel && familyFromCivitai(civitai.baseModel) !== 'unknown') {
     [baseModel, baseModelSource] = [familyFromCivitai(civitai.baseModel), 'civitai'];
   }
-  const userVersion = user?.sdVersion?.trim().toUpperCase();
+  // ui_extra_networks_lora.py: a user `sd version` naming an SdVersion member (exactly) wins, "Unknown" included.
+  const userVersion = user?.sdVersion;
   const alias = facts.metadata['ss_output_name']?.trim() || parts.name;
   const entry: LoraEntry = {
     kind: 'lora',
@@ -170,7 +171,8 @@ export function buildLoraEntry(parts: LoraParts): LoraEntry {
     algorithm: facts.algorithm,
     baseModel,
     baseModelSource,
-    a1111Version: userVersion === 'SD1' || userVersion === 'SD2' || userVersion === 'SDXL' ? userVersion : a1111Version(facts.metadata),
+    a1111Version: userVersion === 'SD1' || userVersion === 'SD2' || userVersion === 'SDXL' || userVersion === 'Unknown'
+      ? userVersion : a1111Version(facts.metadata),
     tensorCount: facts.tensorCount,
     targets: facts.targets,
     triggerWords: collectTriggerWords(user, civitai, facts.metadata, facts.tagFrequency),

@@ -161,6 +161,17 @@ describe('folders on disk', () => {
     expect(library.resolveLora('secret')).toBeUndefined();
   });
 
+  it.each([
+    ['SDXL', 'sdxl', 'user-metadata', 'SDXL'],
+    ['Unknown', 'sd1', 'modelspec', 'Unknown'],
+    ['sdxl', 'sd1', 'modelspec', 'SD1'],
+  ])('a user "sd version" of %s: base model %s (from %s), A1111 shows %s', async (version, baseModel, source, shown) => {
+    const dir = await tempDir('sdversion');
+    await writeLoraFixture(dir, { name: 'x', family: 'sd1', userMetadata: { 'sd version': version } });
+    const [entry] = (await createLibrary({ loraDirs: [dir], cacheDir: false }).scan()).loras;
+    expect([entry!.baseModel, entry!.baseModelSource, entry!.a1111Version]).toEqual([baseModel, source, shown]);
+  });
+
   it('reports a bad sidecar and keeps the LoRA', async () => {
     const dir = await tempDir('sidecar');
     await writeLoraFixture(dir, { name: 'x', family: 'sd1' });
