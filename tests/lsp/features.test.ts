@@ -49,6 +49,16 @@ describe('hover', () => {
     expect(card).toContain('above 1.5');
   });
 
+  it.each([
+    ['<lora:archi_sk<|>etch:0.5:0.8>', 'te 0.5, unet 0.8 here'],
+    ['<lora:archi_sk<|>etch:unet=0.3>', 'te 1, unet 0.3 here'],
+    ['<lora:archi_sk<|>etch>', '**Weight:** 1 here'],
+  ])('reads the weights of %s as A1111 does', async (tag, expected) => {
+    const { text, cursors, uri } = await open(`@prompt house\n${tag}\n`);
+    const hover = await client!.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionAt(text, cursors[0]!) });
+    expect(hoverText(hover)).toContain(expected);
+  });
+
   it('says when a LoRA is not in the library', async () => {
     const { text, cursors, uri } = await open('@prompt house\n<lora:nop<|>e:1>\n');
     const hover = await client!.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionAt(text, cursors[0]!) });

@@ -65,11 +65,22 @@ function networkHover(context: FeatureContext, node: NetworkNode, role: string):
     const known = context.library.loras.length > 0 ? 'not found in the configured LoRA folders' : 'no LoRA folder is configured (setting `sdprompt.loraFolders`)';
     return { contents: { kind: MarkupKind.Markdown, value: `**${escapeMarkdown(name)}**: ${known}` }, range };
   }
-  return { contents: { kind: MarkupKind.Markdown, value: loraCard(lora, node, role) }, range };
+  return { contents: { kind: MarkupKind.Markdown, value: loraCard(lora, node, role, loraUseAt(context, node)) }, range };
+}
+
+/** The model's reading of this tag (A1111 extra_networks_lora.py rules), when the model has it. */
+function loraUseAt(context: FeatureContext, node: NetworkNode): { te: number; unet: number } | undefined {
+  for (const prompt of context.analysis.model?.prompts ?? []) {
+    for (const resolved of [prompt.positive, prompt.negative]) {
+      const use = resolved?.loras?.find((candidate) => candidate.range.start.offset === node.range.start.offset);
+      if (use) return { te: use.te, unet: use.unet };
+    }
+  }
+  return undefined;
 }
 
 /** The card in Markdown; also used by completion resolve (without a tag). */
-export function loraCard(lora: LoraInfo, node?: NetworkNode, role?: string): string {
+export function loraCard(lora: LoraInfo, node?: NetworkNode, role?: string, use?: { te: number; unet: number }): string {
   const lines: string[] = [];
   const title = [`**${escapeMarkdown(lora.name)}**`];
   if (lora.alias && lora.alias !== lora.name) title.push(`(alias \`${lora.alias}\`)`);
@@ -85,7 +96,7 @@ export function loraCard(lora: LoraInfo, node?: NetworkNode, role?: string): str
   if (lora.rank !== undefined) facts.push(`rank ${lora.rank}${lora.alpha !== undefined ? ` (alpha ${lora.alpha})` : ''}`);
   for (const [label, hash] of Object.entries(lora.hashes)) facts.push(`${label} \`${hash}\``);
   if (facts.length > 0) lines.push(facts.join(' · '));
-  const advice = weightAdvice(lora, node, role);
+  const advice = weightAdvice(lora, node, role, use);
   if (advice) lines.push(advice);
   if (lora.description) lines.push(escapeMarkdown(lora.description.slice(0, 500)));
   if (lora.path) lines.push(`[${escapeMarkdown(lora.relativePath ?? lora.name)}](${pathToFileURL(lora.path).href})`);
@@ -93,16 +104,12 @@ export function loraCard(lora: LoraInfo, node?: NetworkNode, role?: string): str
 }
 
 /** The weight written in the tag against the LoRA's preferred weight, A1111's rules for te/unet. */
-function weightAdvice(lora: LoraInfo, node: NetworkNode | undefined, role: string | undefined): string | undefined {
+function weightAdvice(lora: LoraInfo, node: NetworkNode | undefined, role: string | undefined, use: { te: number; unet: number } | undefined): string | undefined {
   const preferred = lora.preferredWeight;
   const preferredText = preferred !== undefined ? `preferred weight ${formatWeight(preferred)}` : 'no preferred weight set (A1111 default multiplier 1)';
   if (role === 'negative') return `**Weight:** LoRA tags in a negative prompt are not activated by A1111 (processing.py parses positive prompts only).`;
   if (!node) return `**Weight:** ${preferredText}`;
-  const positional = node.args.slice(1).filter((arg) => arg.name === undefined);
-  const named = new Map(node.args.filter((arg) => arg.name !== undefined).map((arg) => [arg.name!, arg.value] as const));
-  // extra_networks_lora.py: te from the 1st multiplier (default 1), unet defaults to te; te=/unet= override.
-  const te = Number(named.get('te') ?? positional[0]?.value ?? 1);
-  const unet = Number(named.get('unet') ?? positional[1]?.value ?? named.get('te') ?? positional[0]?.value ?? 1);
+  const { te, unet } = use ?? tagMultipliers(node);
   const written = te === unet ? `${formatWeight(te)}` : `te ${formatWeight(te)}, unet ${formatWeight(unet)}`;
   const notes: string[] = [`**Weight:** ${written} here; ${preferredText}.`];
   if (!Number.isFinite(te) || !Number.isFinite(unet)) notes.push('The weight is not a number A1111 can read.');
@@ -110,6 +117,18 @@ function weightAdvice(lora: LoraInfo, node: NetworkNode | undefined, role: strin
   else if (te === 0 && unet === 0) notes.push('A weight of 0 loads the LoRA but has no effect.');
   else if (preferred !== undefined && Math.abs(te - preferred) >= 0.3) notes.push(`This is far from the preferred ${formatWeight(preferred)}.`);
   return notes.join(' ');
+}
+
+/**
+ * For tags outside the model (in a fragment body): A1111 extra_networks_lora.py reads te from the
+ * first multiplier (default 1), unet from the second (default te); named te=/unet= override.
+ */
+function tagMultipliers(node: NetworkNode): { te: number; unet: number } {
+  const positional = node.args.slice(1).filter((arg) => arg.name === undefined);
+  const named = new Map(node.args.filter((arg) => arg.name !== undefined).map((arg) => [arg.name!, arg.value] as const));
+  const te = Number(named.get('te') ?? positional[0]?.value ?? 1);
+  const unet = Number(named.get('unet') ?? positional[1]?.value ?? te);
+  return { te, unet };
 }
 
 function escapeMarkdown(text: string): string {
