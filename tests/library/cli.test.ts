@@ -29,6 +29,7 @@ describe('sdprompt loras', () => {
     expect(stdout).toMatch(/^archi_sdxl_lines\s+SDXL\s+-\s+sdxl lines$/m);
     expect(stdout).toMatch(/^broken_truncated\s+broken/m);
     expect(stderr).toMatch(/error: broken_truncated\.safetensors: header length \d+ runs past the end/);
+    expect(stdout).toMatch(/^\(also 2 embeddings, 3 wildcards, 2 checkpoints; --json lists them\)$/m);
     expect(code).toBe(1);
   });
 
@@ -41,6 +42,10 @@ describe('sdprompt loras', () => {
       triggerWords: [{ text: 'section plan', sources: ['activation-text', 'tag-frequency'] }, { text: 'JL_section plan', sources: ['activation-text', 'tag-frequency'] }],
     });
     expect(data.diagnostics.map((d: { code: string }) => d.code)).toEqual(['library/corrupt-file']);
+    const all = JSON.parse((await run(['loras', '--a1111-root', 'examples/loras', '--json'])).stdout);
+    expect(all.embeddings.map((e: { name: string }) => e.name)).toEqual(['archi_negative', 'sdxl_clean_lines']);
+    expect(all.wildcards.map((w: { name: string }) => w.name)).toEqual(['archi/style', 'archi/view', 'materials']);
+    expect(all.checkpoints.map((c: { name: string; baseModel: string }) => [c.name, c.baseModel])).toEqual([['sd15_stub', 'sd1'], ['sdxl_stub', 'sdxl']]);
   });
 
   it('show NAME prints the card with hashes', async () => {

@@ -46,9 +46,17 @@ export function registerLoras(program: Command, context: CliContext): void {
     const result = await library.scan();
     if (flags.json) {
       const rows = result.loras.map((entry) => listRow(library, entry));
-      context.stdout.write(`${JSON.stringify({ loras: rows, diagnostics: result.diagnostics }, null, 2)}\n`);
+      const others = {
+        embeddings: result.embeddings.map((entry) => ({ name: entry.name, relativePath: entry.relativePath, baseModel: entry.baseModel, vectors: entry.vectors ?? null })),
+        wildcards: result.wildcards.map((entry) => ({ name: entry.name, file: entry.relativePath, values: entry.values.length })),
+        checkpoints: result.checkpoints.map((entry) => ({ name: entry.name, relativePath: entry.relativePath, baseModel: entry.baseModel, inpainting: entry.inpainting })),
+      };
+      context.stdout.write(`${JSON.stringify({ loras: rows, ...others, diagnostics: result.diagnostics }, null, 2)}\n`);
     } else {
       context.stdout.write(await formatTable(library, result.loras));
+      const counts = [[result.embeddings.length, 'embedding'], [result.wildcards.length, 'wildcard'], [result.checkpoints.length, 'checkpoint']] as const;
+      const summary = counts.filter(([count]) => count > 0).map(([count, noun]) => `${count} ${noun}${count === 1 ? '' : 's'}`);
+      if (summary.length > 0) context.stdout.write(`(also ${summary.join(', ')}; --json lists them)\n`);
       for (const diagnostic of result.diagnostics) {
         if (diagnostic.severity === 'error' || diagnostic.severity === 'warning') {
           context.stderr.write(`${diagnostic.severity}: ${diagnostic.message} [${diagnostic.code}]\n`);
