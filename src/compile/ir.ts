@@ -66,6 +66,13 @@ export interface IrLora {
   textEnd?: number;
 }
 
+export interface IrEmbedding {
+  /** The word as A1111 matches it (case-insensitive). */
+  name: string;
+  /** ComfyUI's `embedding:` name: the file path relative to the embeddings folder. */
+  comfyName: string;
+}
+
 /** An extra network that is not a LoRA (hypernet, unknown types): kept so adapters can warn. */
 export interface IrNetwork {
   type: string;
@@ -135,6 +142,11 @@ export interface IrDocument {
   loras: IrLora[];
   /** Non-LoRA extra networks of the positive prompt, and any network written in the negative. */
   otherNetworks: IrNetwork[];
+  /**
+   * Textual-inversion embeddings the prompts use by bare name (A1111 matches them in the text), with the
+   * name ComfyUI needs after `embedding:`. Present only when an embedding inventory was given.
+   */
+  embeddings?: IrEmbedding[];
   parameters: IrParameters;
   controlnet: IrControlNet[];
   init?: IrInit;

@@ -7,6 +7,7 @@ import { DEFAULT_CONTROLNET_MODULE, DEFAULT_HIRES } from './defaults.js';
 import {
   IR_VERSION,
   type IrChunk,
+  type IrEmbedding,
   type IrDocument,
   type IrLora,
   type IrNetwork,
@@ -23,6 +24,8 @@ export interface LowerOptions {
    * LoRAs keep only their name and adapters fall back to `NAME.safetensors`.
    */
   resolveLora?: (name: string) => { file: string } | undefined;
+  /** Resolves a word to an embedding (library inventory); returns ComfyUI's `embedding:` name. */
+  resolveEmbedding?: (word: string) => string | undefined;
 }
 
 /** A1111 parse_prompt_attention marks BREAK as this segment (modules/prompt_parser.py). */
@@ -177,6 +180,7 @@ export function lowerPromptModel(model: PromptModel, index: number, options: Low
     source: { start: model.node.range.start.offset, end: model.node.range.end.offset },
   };
   if (model.name !== undefined) document.name = model.name;
+  if (options.resolveEmbedding) document.embeddings = findEmbeddings([document.positive.strippedText, document.negative.text], options.resolveEmbedding);
   if (p.checkpoint !== undefined) document.parameters.checkpoint = p.checkpoint;
   if (p.vae !== undefined) document.parameters.vae = p.vae;
   if (p.sampler !== undefined) document.parameters.sampler = p.sampler;
@@ -201,4 +205,17 @@ function withTextOffsets(prompt: ResolvedPrompt, loras: IrLora[]): IrLora[] {
   const calls = prompt.a1111.networks.filter((call) => LORA_TYPES.has(call.type)).sort((a, b) => a.textStart - b.textStart);
   if (calls.length !== loras.length) return loras;
   return loras.map((lora, i) => ({ ...lora, textStart: calls[i]!.textStart, textEnd: calls[i]!.textEnd }));
+}
+
+/** Words of the prompts that name an embedding (A1111 matches embeddings by their tokens, word by word). */
+function findEmbeddings(texts: string[], resolve: (word: string) => string | undefined): IrEmbedding[] {
+  const found = new Map<string, IrEmbedding>();
+  for (const text of texts) {
+    for (const word of text.split(/[\s,()[\]:|<>]+/)) {
+      if (word === '' || found.has(word.toLowerCase())) continue;
+      const comfyName = resolve(word);
+      if (comfyName !== undefined) found.set(word.toLowerCase(), { name: word, comfyName });
+    }
+  }
+  return [...found.values()];
 }

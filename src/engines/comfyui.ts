@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { COMFY_FILENAME_PREFIX, PLACEHOLDER_CHECKPOINT } from '../compile/defaults.js';
-import type { IrChunk, IrDocument, IrPrompt, IrSource } from '../compile/ir.js';
+import type { IrChunk, IrDocument, IrEmbedding, IrPrompt, IrSource } from '../compile/ir.js';
 import { formatWeight, type LossyStep, type TargetOptions, type TargetResult } from '../compile/target.js';
 import { mapSamplerToComfy } from './samplers.js';
 
@@ -38,14 +38,32 @@ export function escapeComfyText(text: string): string {
  * Emits one BREAK chunk as flat `(text:w)` spans with absolute weights, never nested: ComfyUI's
  * `(x:w)` replaces the inherited weight (sd1_clip.py token_weights), so nesting would be wrong.
  */
-export function emitComfyText(chunk: IrChunk): string {
+export function emitComfyText(chunk: IrChunk, embeddings: readonly IrEmbedding[] = []): string {
   let out = '';
   for (const span of chunk) {
-    const body = escapeComfyText(span.text);
+    const body = withEmbeddingPrefix(escapeComfyText(span.text), embeddings);
     const piece = span.weight === 1 ? body : `(${body}:${formatWeight(span.weight)})`;
     // A literal trailing backslash would turn the next group's "(" into an escaped "\(".
     if (out.endsWith('\\') && piece.startsWith('(')) out += ' ';
     out += piece;
+  }
+  return out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * ComfyUI loads an embedding only when written `embedding:NAME` at the start of a word
+ * (comfy/sd1_clip.py tokenize_with_weights); A1111 recognises the bare name. A comma glued to
+ * the front gets a space, which changes no CLIP token.
+ */
+function withEmbeddingPrefix(text: string, embeddings: readonly IrEmbedding[]): string {
+  let out = text;
+  for (const embedding of embeddings) {
+    const word = new RegExp(`(^|[\\s,])(${escapeRegExp(embedding.name)})(?=$|[\\s,])`, 'giu');
+    out = out.replace(word, (_match, before: string) => `${before === ',' ? ', ' : before}embedding:${embedding.comfyName}`);
   }
   return out;
 }
@@ -87,7 +105,7 @@ interface EncodeContext {
 }
 
 function encodeChunk(context: EncodeContext, chunk: IrChunk, title: string): ComfyLink {
-  const text = emitComfyText(chunk);
+  const text = emitComfyText(chunk, context.doc.embeddings);
   const spans = chunk.filter((span) => span.source);
   const source = spans.length > 0 ? { start: spans[0]!.source!.start, end: spans.at(-1)!.source!.end } : undefined;
   const { width, height } = context.doc.parameters;

@@ -170,3 +170,21 @@ describe('ComfyUI graph', () => {
     expect(plms.notes.map((n) => n.code)).toContain('engine/sampler');
   });
 });
+
+describe('ComfyUI embeddings', () => {
+  it('writes embedding:NAME for bare embedding names A1111 would match', () => {
+    const model = promptModel({ text: 'a cat, EasyNegative,(badhands:1.2) easynegativex', segments: [['a cat, EasyNegative,', 1], ['badhands', 1.2], [' easynegativex', 1]] });
+    const ir = lowerPromptModel(model, 0, { resolveEmbedding: (word) => ({ easynegative: 'EasyNegative', badhands: 'hands/badhands' })[word.toLowerCase()] });
+    expect(ir.embeddings).toEqual([
+      { name: 'EasyNegative', comfyName: 'EasyNegative' },
+      { name: 'badhands', comfyName: 'hands/badhands' },
+    ]);
+    const text = nodesOf(toComfyGraph(ir).payload.prompt, 'CLIPTextEncode')[0]!.inputs.text;
+    expect(text).toBe('a cat, embedding:EasyNegative,(embedding:hands/badhands:1.2) easynegativex');
+    expect(comfyTokenWeights(text as string)).toEqual([
+      ['a cat, embedding:EasyNegative,', 1],
+      ['embedding:hands/badhands', 1.2],
+      [' easynegativex', 1],
+    ]);
+  });
+});

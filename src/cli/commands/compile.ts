@@ -13,7 +13,7 @@ interface CompileFlags {
   baseModel?: string;
   seed?: string;
   loraDir?: string[];
-  inlineImages?: boolean;
+  embeddingDir?: string[];
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -29,6 +29,7 @@ export function registerCompile(program: Command, context: CliContext): void {
     .option('--base-model <model>', 'sd1 or sdxl (sdxl uses CLIPTextEncodeSDXL for comfyui)')
     .option('--seed <n>', 'seed used where the file says -1 (random)')
     .option('--lora-dir <dir>', 'LoRA folder to resolve file names from (repeatable)', collect)
+    .option('--embedding-dir <dir>', 'embeddings folder: bare embedding names become embedding:NAME for ComfyUI (repeatable)', collect)
     .action(async (file: string, flags: CompileFlags) => {
       context.exitCode = await runCompile(file, flags, context);
     });
@@ -38,15 +39,37 @@ export function formatDiagnosticLine(file: string, d: { severity: string; code: 
   return `${file}:${d.range.start.line + 1}:${d.range.start.column + 1}: ${d.severity} ${d.message} [${d.code}]\n`;
 }
 
-/** Builds a name → relative LoRA path resolver from --lora-dir folders (helper D's library). */
-export async function loraResolver(dirs: string[] | undefined, context: CliContext): Promise<((name: string) => { file: string } | undefined) | undefined> {
-  if (!dirs || dirs.length === 0) return undefined;
+/** Name resolvers from --lora-dir / --embedding-dir folders (helper D's library), for the IR. */
+export async function libraryResolvers(
+  loraDirs: string[] | undefined,
+  embeddingDirs: string[] | undefined,
+  context: CliContext,
+): Promise<{ resolveLora?: (name: string) => { file: string } | undefined; resolveEmbedding?: (word: string) => string | undefined }> {
+  if (!loraDirs?.length && !embeddingDirs?.length) return {};
   const { createLibrary } = await import('../../library/index.js');
-  const library = createLibrary({ baseDir: context.cwd, env: context.env, loraDirs: dirs, cacheDir: false });
+  const library = createLibrary({
+    baseDir: context.cwd,
+    env: context.env,
+    cacheDir: false,
+    ...(loraDirs?.length ? { loraDirs } : {}),
+    ...(embeddingDirs?.length ? { embeddingDirs } : {}),
+  });
   await library.scan();
-  return (name) => {
-    const entry = library.resolveLora(name);
-    return entry ? { file: entry.relativePath } : undefined;
+  return {
+    ...(loraDirs?.length
+      ? {
+          resolveLora: (name: string) => {
+            const entry = library.resolveLora(name);
+            return entry ? { file: entry.relativePath } : undefined;
+          },
+        }
+      : {}),
+    ...(embeddingDirs?.length
+      ? {
+          // ComfyUI's embedding: name is the path relative to its embeddings folder; the extension is optional.
+          resolveEmbedding: (word: string) => library.resolveEmbedding(word)?.relativePath.replace(/\.(safetensors|pt|bin)$/i, ''),
+        }
+      : {}),
   };
 }
 
@@ -73,7 +96,7 @@ async function runCompile(file: string, flags: CompileFlags, context: CliContext
     }
   }
   const { compileSource } = await import('../../compile/source.js');
-  const resolveLora = await loraResolver(flags.loraDir, context);
+  const resolvers = await libraryResolvers(flags.loraDir, flags.embeddingDir, context);
   const compiled = compileSource(text, {
     target,
     ...(fullPath ? { path: fullPath } : {}),
@@ -86,7 +109,7 @@ async function runCompile(file: string, flags: CompileFlags, context: CliContext
     },
     ...(flags.baseModel ? { baseModel: flags.baseModel as 'sd1' | 'sdxl' } : {}),
     ...(seed !== undefined ? { randomSeed: () => seed! } : {}),
-    ...(resolveLora ? { resolveLora } : {}),
+    ...resolvers,
   });
   const name = file === '-' ? '<stdin>' : file;
   let prompts = compiled.prompts;

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { CliError, EXIT_OK, EXIT_PROBLEMS, type CliContext } from '../context.js';
-import { formatDiagnosticLine, loraResolver } from './compile.js';
+import { formatDiagnosticLine, libraryResolvers } from './compile.js';
 
 interface RenderFlags {
   engine?: string;
@@ -17,6 +17,7 @@ interface RenderFlags {
   prompt?: string;
   auth?: string;
   loraDir?: string[];
+  embeddingDir?: string[];
   sheet: boolean;
 }
 
@@ -36,6 +37,7 @@ export function registerRender(program: Command, context: CliContext): void {
     .option('-p, --prompt <name>', 'render only this @prompt (name or 1-based index)')
     .option('--auth <user:password>', 'HTTP Basic auth (A1111 --api-auth)')
     .option('--lora-dir <dir>', 'LoRA folder to resolve file names from (repeatable)', collect)
+    .option('--embedding-dir <dir>', 'embeddings folder, for embedding:NAME on ComfyUI (repeatable)', collect)
     .option('--no-sheet', 'do not write a contact sheet')
     .action(async (files: string[], flags: RenderFlags) => {
       context.exitCode = await runRenderCommand(files, flags, context);
@@ -79,7 +81,7 @@ async function runRenderCommand(files: string[], flags: RenderFlags, context: Cl
     }
   }
   const engine = createRenderEngine(kind, connection);
-  const resolveLora = await loraResolver(flags.loraDir, context);
+  const resolvers = await libraryResolvers(flags.loraDir, flags.embeddingDir, context);
 
   const sources = [];
   let problems = false;
@@ -101,7 +103,7 @@ async function runRenderCommand(files: string[], flags: RenderFlags, context: Cl
           return undefined;
         }
       },
-      ...(resolveLora ? { resolveLora } : {}),
+      ...resolvers,
     });
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
     for (const d of errors) context.stderr.write(formatDiagnosticLine(d.file ?? file, d));
