@@ -1,5 +1,21 @@
+import type { TextEdit } from '../../../core/diagnostic.js';
+import type { NetworkNode, PromptNode } from '../../../grammar/ast.js';
 import type { Rule } from '../../types.js';
 import { loraName, loraTags } from './shared.js';
+
+/**
+ * Where the words go: before the tag as their own tags. When plain text runs straight into the tag
+ * (`a house <lora:…>`), a comma is added after that text so the words do not join its phrase.
+ */
+function insertion(body: readonly PromptNode[], tag: NetworkNode, words: string[]): TextEdit {
+  const index = body.indexOf(tag);
+  const previous = index > 0 ? body[index - 1] : undefined;
+  if (previous?.kind === 'text' && previous.raw === previous.value && previous.value.trim() !== '' && !previous.value.trimEnd().endsWith(',')) {
+    const at = previous.range.end.offset - (previous.value.length - previous.value.trimEnd().length);
+    return { start: at, end: at, newText: `, ${words.join(', ')},` };
+  }
+  return { start: tag.range.start.offset, end: tag.range.start.offset, newText: `${words.join(', ')}, ` };
+}
 
 function normalize(text: string): string {
   return text.toLowerCase().replace(/[\s_]+/g, ' ').trim();
@@ -34,9 +50,15 @@ export const missingTrigger: Rule = {
       ],
       invalid: [
         {
+          code: 'a house, <lora:JL_sectionplan:0.6>',
+          errors: 1,
+          output: 'a house, section plan, JL_section plan, <lora:JL_sectionplan:0.6>',
+          library: { loras: [{ name: 'JL_sectionplan', triggerWords: ['section plan', 'JL_section plan'] }] },
+        },
+        {
           code: 'a house <lora:JL_sectionplan:0.6>',
           errors: 1,
-          output: 'a house section plan, JL_section plan, <lora:JL_sectionplan:0.6>',
+          output: 'a house, section plan, JL_section plan, <lora:JL_sectionplan:0.6>',
           library: { loras: [{ name: 'JL_sectionplan', triggerWords: ['section plan', 'JL_section plan'] }] },
         },
       ],
@@ -60,10 +82,7 @@ export const missingTrigger: Rule = {
         context.report({
           range: tag.range,
           message: `LoRA '${entry.name}' is missing its trigger word${missing.length === 1 ? '' : 's'} ${words}: without ${missing.length === 1 ? 'it' : 'them'} the LoRA shows little effect. Add ${missing.length === 1 ? 'it' : 'them'} to the prompt.`,
-          fix: {
-            title: `Insert ${words}`,
-            edits: [{ start: tag.range.start.offset, end: tag.range.start.offset, newText: `${missing.join(', ')}, ` }],
-          },
+          fix: { title: `Insert ${words}`, edits: [insertion(site.node.body, tag, missing)] },
         });
       }
     }
