@@ -23,6 +23,18 @@ function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
+// For scale on this machine (its load varies): JSON.parse of a 1 KB JSON document, same harness.
+const json = JSON.stringify({ prompt: cases['well-formed 1 KB'], steps: 20 });
+{
+  for (let i = 0; i < 200; i++) JSON.parse(json);
+  const times = [];
+  for (let i = 0; i < 2000; i++) {
+    const t0 = process.hrtime.bigint();
+    JSON.parse(json);
+    times.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  console.log(`${'JSON.parse (for scale)'.padEnd(44)} ${String(json.length).padStart(5)} chars                    median ${median(times).toFixed(1)} µs`);
+}
 for (const [name, text] of Object.entries(cases)) {
   for (let i = 0; i < 200; i++) conditionA1111(text, { steps: 20 });
   const times = [];

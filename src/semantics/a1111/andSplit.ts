@@ -20,21 +20,24 @@ export interface AndPart {
 
 /** Splits a prompt (already stripped of extra networks) into its AND parts. */
 export function splitAnd(prompt: string, origins?: readonly number[]): AndPart[] {
-  const at = (i: number) => (origins ? origins[i]! : i);
   const parts: AndPart[] = [];
   let last = 0;
   AND.lastIndex = 0;
   let match: RegExpExecArray | null;
   const bounds: Array<[number, number]> = [];
-  while ((match = AND.exec(prompt)) !== null) {
+  while (prompt.includes('AND', last) && (match = AND.exec(prompt)) !== null) {
     bounds.push([last, match.index]);
     last = match.index + 3;
   }
   bounds.push([last, prompt.length]);
   for (const [start, end] of bounds) {
     const { textEnd, weight } = matchWeight(prompt, start, end);
-    const originMap: number[] = [];
-    for (let p = start; p < textEnd; p++) originMap.push(at(p));
+    let originMap: number[];
+    if (origins) originMap = origins.slice(start, textEnd);
+    else {
+      originMap = new Array<number>(Math.max(0, textEnd - start));
+      for (let p = start; p < textEnd; p++) originMap[p - start] = p;
+    }
     parts.push({ text: prompt.slice(start, textEnd), origins: originMap, weight });
   }
   return parts;

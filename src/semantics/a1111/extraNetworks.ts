@@ -29,8 +29,13 @@ export function parseExtraNetworks(prompt: string, origins?: readonly number[]):
   let last = 0;
   const keep = (start: number, end: number) => {
     text += prompt.slice(start, end);
-    for (let p = start; p < end; p++) map.push(origins ? origins[p]! : p);
+    if (origins) for (let p = start; p < end; p++) map.push(origins[p]!);
+    else for (let p = start; p < end; p++) map.push(p);
   };
+  if (!prompt.includes('<')) {
+    keep(0, prompt.length);
+    return { text, origins: map, calls: [], textualCalls: [] };
+  }
   EXTRA_NETWORK.lastIndex = 0;
   let match: RegExpExecArray | null;
   while ((match = EXTRA_NETWORK.exec(prompt)) !== null) {

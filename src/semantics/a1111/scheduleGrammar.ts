@@ -77,13 +77,13 @@ function isLiteralBracket(char: string | undefined): boolean {
 export class ScheduleParser {
   private readonly n: number;
   /** -2 unknown, -1 not a group, else the group's end. */
-  private readonly groupEnds: Int32Array;
+  private readonly groupEnds: number[];
   readonly groups = new Map<number, BracketGroup>();
   private readonly signatures = new Map<number, number>();
 
   constructor(readonly text: string) {
     this.n = text.length;
-    this.groupEnds = new Int32Array(this.n).fill(-2);
+    this.groupEnds = filled(this.n, -2);
   }
 
   /** End of the greedy `plain` token at p (p when none matches). */
@@ -196,21 +196,23 @@ export class ScheduleParser {
   }
 
   /** The group items (top level only) of the prompt span [a, b). */
-  *itemGroups(a: number, b: number): Generator<BracketGroup> {
+  itemGroups(a: number, b: number): BracketGroup[] {
+    const found: BracketGroup[] = [];
     let p = a;
     while (p < b) {
       const char = this.text[p];
       if (char === '(' || char === '[') {
         const end = this.groupEnd(p);
-        if (end < 0) return;
-        yield this.groups.get(p)!;
+        if (end < 0) break;
+        found.push(this.groups.get(p)!);
         p = end;
       } else {
         const end = this.plainEnd(p);
-        if (end === p) return;
+        if (end === p) break;
         p = end;
       }
     }
+    return found;
   }
 
   /** The positions where a prompt starting at p may end (item boundaries, incl. p). */
@@ -251,20 +253,20 @@ export class ScheduleParser {
   private resolveStart(): ScheduleStructure {
     const { n, text } = this;
     const suffix = this.dynamicSuffixSums();
-    const reachable = new Uint8Array(n + 1);
+    const reachable = filled(n + 1, 0);
     reachable[0] = 1;
-    const choice = new Int32Array(n + 1).fill(-1);
-    const choiceKind = new Uint8Array(n + 1); // 0 whole prompt, 1 all literal, 2 star+prompt, 3 star+literal
-    const signature = new Float64Array(n + 1);
-    const ambiguous = new Uint8Array(n + 1);
-    const tied = new Uint8Array(n + 1);
+    const choice = filled(n + 1, -1);
+    const choiceKind = filled(n + 1, 0); // 0 whole prompt, 1 all literal, 2 star+prompt, 3 star+literal
+    const signature = filled(n + 1, 0);
+    const ambiguous = filled(n + 1, 0);
+    const tied = filled(n + 1, 0);
     // Aggregates over reachable chain ancestors of each position.
-    const anyAncestor = new Uint8Array(n + 1);
-    const zeroAncestor = new Uint8Array(n + 1);
-    const maxAncestor = new Int32Array(n + 1).fill(-1);
-    const minValue = new Float64Array(n + 1).fill(Infinity);
-    const maxValue = new Float64Array(n + 1).fill(-Infinity);
-    const ambiguousAncestor = new Uint8Array(n + 1);
+    const anyAncestor = filled(n + 1, 0);
+    const zeroAncestor = filled(n + 1, 0);
+    const maxAncestor = filled(n + 1, -1);
+    const minValue = filled(n + 1, Infinity);
+    const maxValue = filled(n + 1, -Infinity);
+    const ambiguousAncestor = filled(n + 1, 0);
     // Literal-run aggregate (order 3 candidates), reset at every non-literal character.
     let runAny = false;
     let runMin = Infinity;
@@ -312,6 +314,9 @@ export class ScheduleParser {
         if (reachable[k]) this.resolveEnd(k, { zeroAncestor, maxAncestor, minValue, maxValue, ambiguousAncestor, anyAncestor }, { runAny, runMin, runMax, runAmbiguous, runStart }, { choice, choiceKind, signature, ambiguous, tied }, suffix);
       }
       if (k === n) break;
+      // Only chain positions (item boundaries) propagate anything; skipping the rest keeps this
+      // linear (itemEnd inside a long plain run would rescan the run).
+      if (!reachable[k] && !anyAncestor[k]) continue;
       // Successors of k on the item chains: the whitespace-token boundary and the next item's end.
       const end = this.itemEnd(k);
       if (end < 0) continue;
@@ -347,9 +352,9 @@ export class ScheduleParser {
   /** Picks the packed node lark would try first for `star(0, k)` (see the module comment). */
   private resolveEnd(
     k: number,
-    chains: { zeroAncestor: Uint8Array; maxAncestor: Int32Array; minValue: Float64Array; maxValue: Float64Array; ambiguousAncestor: Uint8Array; anyAncestor: Uint8Array },
+    chains: { zeroAncestor: number[]; maxAncestor: number[]; minValue: number[]; maxValue: number[]; ambiguousAncestor: number[]; anyAncestor: number[] },
     run: { runAny: boolean; runMin: number; runMax: number; runAmbiguous: boolean; runStart: number },
-    out: { choice: Int32Array; choiceKind: Uint8Array; signature: Float64Array; ambiguous: Uint8Array; tied: Uint8Array },
+    out: { choice: number[]; choiceKind: number[]; signature: number[]; ambiguous: number[]; tied: number[] },
     suffix: (p: number) => number,
   ): void {
     const { text } = this;
@@ -386,7 +391,7 @@ export class ScheduleParser {
   }
 
   /** The tied split points of `star(0, k)` (only computed to describe an ambiguity). */
-  private candidates(k: number, kind: number, reachable: Uint8Array): number[] {
+  private candidates(k: number, kind: number, reachable: number[]): number[] {
     const found: number[] = [];
     if (kind === 3) {
       for (let j = k - 1; j >= 0 && isLiteralBracket(this.text[j]); j--) if (reachable[j]) found.push(j);
@@ -419,7 +424,7 @@ export class ScheduleParser {
 
   /** suffix(p): signature of the dynamic group items on the prompt chain from p. */
   private dynamicSuffixSums(): (p: number) => number {
-    const memo = new Float64Array(this.n + 1).fill(Number.NaN);
+    const memo = filled(this.n + 1, Number.NaN);
     memo[this.n] = 0;
     return (p: number): number => {
       const chain: number[] = [];
@@ -446,7 +451,7 @@ export class ScheduleParser {
   }
 
   /** The dynamic groups on which tied interpretations ending at k disagree. */
-  private describeTie(candidates: number[], k: number, prompt: boolean, choice: Int32Array, choiceKind: Uint8Array): StartAmbiguity {
+  private describeTie(candidates: number[], k: number, prompt: boolean, choice: number[], choiceKind: number[]): StartAmbiguity {
     const groupsOf = (j: number): Set<number> => {
       const found = new Set<number>();
       const addPrompt = (a: number, b: number) => {
@@ -474,6 +479,14 @@ export class ScheduleParser {
     const end = groups.length > 0 ? Math.max(...groups.map((g) => g.end)) : k;
     return { start, end, groups, chosen };
   }
+}
+
+/**
+ * A plain array filled with `value`. Typed arrays would be natural, but one parse allocates a dozen
+ * of them and their off-heap backing stores made garbage collection dominate the run time.
+ */
+function filled(length: number, value: number): number[] {
+  return new Array<number>(length).fill(value);
 }
 
 /** A well-mixed 32-bit hash of a group position, for signatures. */

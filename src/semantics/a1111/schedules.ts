@@ -93,10 +93,23 @@ class ScheduleRenderer {
     return out;
   }
 
+  /** The dynamic group items of a prompt span, computed once per span (render runs per step). */
+  private readonly dynamicItems = new Map<number, BracketGroup[]>();
+
+  private dynamicItemsOf(a: number, b: number): BracketGroup[] {
+    const key = a * (this.parser.text.length + 1) + b;
+    let items = this.dynamicItems.get(key);
+    if (items === undefined) {
+      items = [];
+      for (const group of this.parser.itemGroups(a, b)) if (group.dynamic) items.push(group);
+      this.dynamicItems.set(key, items);
+    }
+    return items;
+  }
+
   private renderPrompt(a: number, b: number, step: number, out: Ranges): void {
     let cursor = a;
-    for (const group of this.parser.itemGroups(a, b)) {
-      if (!group.dynamic) continue;
+    for (const group of this.dynamicItemsOf(a, b)) {
       pushRange(out, cursor, group.start);
       this.renderGroup(group, step, out);
       cursor = group.end;
@@ -135,14 +148,22 @@ function pushRange(out: Ranges, start: number, end: number): void {
   else out.push(start, end);
 }
 
+function sameRanges(a: Ranges, b: Ranges): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function materialize(text: string, origins: readonly number[] | undefined, ranges: Ranges): { text: string; origins: number[] } {
   let out = '';
   const map: number[] = [];
+  if (ranges.length === 2 && origins) return { text: text.slice(ranges[0], ranges[1]), origins: origins.slice(ranges[0], ranges[1]) };
   for (let i = 0; i < ranges.length; i += 2) {
     const start = ranges[i]!;
     const end = ranges[i + 1]!;
     out += text.slice(start, end);
-    for (let p = start; p < end; p++) map.push(origins ? origins[p]! : p);
+    if (origins) for (let p = start; p < end; p++) map.push(origins[p]!);
+    else for (let p = start; p < end; p++) map.push(p);
   }
   return { text: out, origins: map };
 }
@@ -182,18 +203,18 @@ export function promptSchedules(text: string, options: ScheduleOptions, origins?
   const stepList = renderer.collectSteps(options);
   // Steps that show the same source ranges (e.g. the two sides of an alternation) share one
   // text/origins/attention; treat them as read-only.
-  const byRanges = new Map<string, Omit<ScheduleStep, 'step'>>();
-  const result: ScheduleStep[] = stepList.map((step) => {
+  const seen: Array<{ ranges: Ranges; shown: Omit<ScheduleStep, 'step'> }> = [];
+  const result: ScheduleStep[] = [];
+  for (const step of stepList) {
     const ranges = renderer.render(step);
-    const key = ranges.join(',');
-    let shown = byRanges.get(key);
+    let shown = seen.find((entry) => sameRanges(entry.ranges, ranges))?.shown;
     if (shown === undefined) {
       const rendered = materialize(text, origins, ranges);
-      shown = { ...rendered, attention: parsePromptAttention(rendered.text, rendered.origins) };
-      byRanges.set(key, shown);
+      shown = { text: rendered.text, origins: rendered.origins, attention: parsePromptAttention(rendered.text, rendered.origins) };
+      seen.push({ ranges, shown });
     }
-    return { step, ...shown };
-  });
+    result.push({ step, text: shown.text, origins: shown.origins, attention: shown.attention });
+  }
   const ambiguities: Ambiguity[] = structure.ambiguities.map((tie) => ({
     textStart: at(tie.start),
     textEnd: at(Math.max(tie.start, tie.end - 1)) + 1,
