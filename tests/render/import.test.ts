@@ -74,3 +74,33 @@ describe('import', () => {
     expect(() => importPng(testImage(3))).toThrow('the PNG has no generation data');
   });
 });
+
+describe('sdprompt import (CLI)', () => {
+  it('writes the prompt file, refuses to replace it without --force, and reports PNGs without data', async () => {
+    const { mkdtemp, readFile: read, writeFile } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { PassThrough } = await import('node:stream');
+    const { main } = await import('../../src/cli/main.js');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sdprompt-import-'));
+    const run = async (argv: string[]) => {
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      let out = '';
+      let err = '';
+      stdout.on('data', (d) => (out += d));
+      stderr.on('data', (d) => (err += d));
+      const code = await main(['node', 'sdprompt', ...argv], { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: dir });
+      return { code, out, err };
+    };
+    const infotext = 'a cat\nNegative prompt: dog\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 512x512';
+    await writeFile(path.join(dir, 'a1111.png'), writePngText(testImage(4), { parameters: infotext }));
+    await writeFile(path.join(dir, 'plain.png'), testImage(5));
+    expect(await run(['import', 'a1111.png', '-o', 'cat.sdprompt'])).toMatchObject({ code: 0, err: 'wrote cat.sdprompt (from a1111 data)\n' });
+    expect(await read(path.join(dir, 'cat.sdprompt'), 'utf8')).toBe(infotext + '\n');
+    await writeFile(path.join(dir, 'cat.sdprompt'), 'mine');
+    expect(await run(['import', 'a1111.png', '-o', 'cat.sdprompt'])).toMatchObject({ code: 2, err: 'sdprompt: cat.sdprompt exists; pass --force to replace it\n' });
+    expect(await read(path.join(dir, 'cat.sdprompt'), 'utf8')).toBe('mine');
+    expect(await run(['import', 'plain.png'])).toMatchObject({ code: 1, err: expect.stringContaining('plain.png: the PNG has no generation data') });
+  });
+});
