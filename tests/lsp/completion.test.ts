@@ -78,6 +78,12 @@ describe('LoRA completion', () => {
     expect(JSON.stringify(resolved.documentation)).toContain('section plan');
   });
 
+  it('filters a large library on the server by what was typed', async () => {
+    const { list } = await completeAt('@prompt house\n<lora:water<|>', { ...librarySettings, maxCompletionItems: 1 });
+    expect(list.isIncomplete).toBe(true);
+    expect(labels(list)).toEqual(['archi_watercolor', 'archi_watercolor + trigger words']);
+  });
+
   it('lists network types after <', async () => {
     const { list } = await completeAt('@prompt house\na house, <<|>');
     expect(labels(list)).toEqual(['lora', 'lyco', 'hypernet']);

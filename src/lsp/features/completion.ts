@@ -162,7 +162,7 @@ function completeLora(
   while (nameEnd < text.length && !/[:<>\n]/.test(text[nameEnd]!)) nameEnd++;
   const completeTag = text[nameEnd] === ':' || text[nameEnd] === '>';
   const nameStart = tagStart + type.length + 2;
-  return context.library.loras.flatMap((lora, index): CompletionItem[] => {
+  return matchingLoras(context, text.slice(nameStart, offset)).flatMap((lora, index): CompletionItem[] => {
     const weight = formatWeight(lora.preferredWeight ?? 1);
     const detail = loraDetail(lora);
     const sortText = String(index).padStart(5, '0');
@@ -199,6 +199,25 @@ function completeLora(
     }
     return items;
   });
+}
+
+/**
+ * LoRAs whose name or alias contains what was typed (A1111's card search is a case-insensitive
+ * substring match), names starting with it first, at most `maxCompletionItems`: a large library is
+ * filtered here, and the list is marked incomplete so the client asks again as the name grows.
+ */
+function matchingLoras(context: FeatureContext, typed: string): LoraInfo[] {
+  const query = typed.trim().toLowerCase();
+  const scored: Array<{ lora: LoraInfo; rank: number }> = [];
+  context.library.loras.forEach((lora, index) => {
+    const names = [lora.name.toLowerCase(), lora.alias?.toLowerCase() ?? ''];
+    if (query === '' || names.some((name) => name.startsWith(query))) scored.push({ lora, rank: index });
+    else if (names.some((name) => name.includes(query))) scored.push({ lora, rank: 1_000_000 + index });
+  });
+  return scored
+    .sort((a, b) => a.rank - b.rank)
+    .slice(0, context.settings.maxCompletionItems)
+    .map((entry) => entry.lora);
 }
 
 export function loraDetail(lora: LoraInfo): string {
