@@ -1,0 +1,97 @@
+/**
+ * Which prompt texts and brackets the printer leaves exactly as written, because the syntax tree
+ * cannot show how A1111 will read them (see docs/formatting.md, "Printed exactly as written").
+ * Each case was found by the meaning property test (tests/format/properties.test.ts) and is
+ * explained where it is checked.
+ */
+import type { PromptNode, PromptText } from '../grammar/ast.js';
+
+/**
+ * True when A1111's reading of these nodes hinges on lark's tie-breaking, so that even whitespace
+ * next to a bracket can change it: a node rebuilt by error recovery, an unclosed bracket, a stray
+ * closer, or brackets that A1111's schedule grammar cannot take as a group (`[a:b:c:d]`,
+ * `(a:b:c)`), which lark then reads as literal characters in more than one way
+ * (src/semantics/a1111/scheduleGrammar.ts). Such prompt texts are left as written; the linter
+ * reports all of these.
+ */
+export function isFragile(nodes: readonly PromptNode[]): boolean {
+  for (const node of nodes) {
+    if (node.recovered) return true;
+    switch (node.kind) {
+      case 'error':
+        return true;
+      case 'emphasis': {
+        if (!node.closed) return true;
+        const colons = node.body.filter((child) => child.kind === 'text' && (child.raw === ':' || child.raw === '|')).length;
+        if (node.bracket === 'square' ? colons > 0 : colons > 0 && node.weight !== undefined) return true;
+        if (node.bracket === 'round' && colons > 1) return true;
+        if (isFragile(node.body)) return true;
+        break;
+      }
+      case 'schedule':
+        if ((node.from && isFragile(node.from)) || isFragile(node.to) || node.when.recovered) return true;
+        break;
+      case 'alternation':
+        if (node.options.some(isFragile)) return true;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+/** Every node of a body, depth first. */
+function* allNodes(nodes: readonly PromptNode[]): Generator<PromptNode> {
+  for (const node of nodes) {
+    yield node;
+    if (node.kind === 'emphasis') yield* allNodes(node.body);
+    else if (node.kind === 'schedule') {
+      if (node.from) yield* allNodes(node.from);
+      yield* allNodes(node.to);
+    } else if (node.kind === 'alternation') for (const option of node.options) yield* allNodes(option);
+  }
+}
+
+/**
+ * Fragment expansion pastes text before A1111 looks for extra-network tags, so a tag can form
+ * across a `${name}`: `<lora:` in one text and `>` in another. The whitespace in between would
+ * then be part of the tag's arguments. Text where that can happen is left as written: a prompt
+ * with a `${reference}` and a loose `>`, and a fragment body with a loose `>` or an open `<type:`.
+ */
+export function mayFormTagAcrossFragments(prompt: PromptText, fragmentBody: boolean): boolean {
+  if (!fragmentBody && !prompt.text.includes('${')) return false;
+  const nodes = prompt.body;
+  let reference = false;
+  let looseGreater = false;
+  for (const node of allNodes(nodes)) {
+    if (node.kind === 'fragment-ref') reference = true;
+    else if ((node.kind === 'text' || node.kind === 'error') && node.raw.includes('>')) looseGreater = true;
+    else if (node.kind === 'network' && !node.closed && fragmentBody) return true;
+  }
+  return looseGreater && (reference || fragmentBody);
+}
+
+/**
+ * `\<lora:…>`: A1111 strips the tag first (modules/extra_networks.py), so the backslash then
+ * escapes whatever follows the tag, which the tree cannot show. Such text is left as written.
+ */
+export const ESCAPED_NETWORK = /\\<[\p{L}\p{N}_]+:[^>]+>/u;
+
+/** True when an AND keyword sits anywhere inside these nodes. */
+export function containsAnd(nodes: readonly PromptNode[]): boolean {
+  return nodes.some((node) => {
+    switch (node.kind) {
+      case 'and':
+        return true;
+      case 'emphasis':
+        return containsAnd(node.body);
+      case 'schedule':
+        return (node.from !== undefined && containsAnd(node.from)) || containsAnd(node.to);
+      case 'alternation':
+        return node.options.some(containsAnd);
+      default:
+        return false;
+    }
+  });
+}
