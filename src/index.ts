@@ -26,6 +26,25 @@ export {
   samplerLabels,
 } from './semantics/parameter-values.js';
 export type * from './semantics/model.js';
+export {
+  A1111Error,
+  DEFAULT_STEPS,
+  LORA_TYPES,
+  conditionA1111,
+  loraUses,
+  parseExtraNetworks,
+  parsePromptAttention,
+  promptSchedules,
+  scheduleStructure,
+  splitAnd,
+  stringifyPythonJson,
+  toExplainJson,
+  type AndPart,
+  type ExplainJson,
+  type ExtraNetworkParse,
+  type PromptSchedules,
+  type RangeOf,
+} from './semantics/a1111/index.js';
 export type { Conditioner } from './semantics/conditioning.js';
 
 export type { Diagnostic, Fix, Severity, TextEdit } from './core/diagnostic.js';
