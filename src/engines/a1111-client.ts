@@ -136,7 +136,11 @@ export class A1111Client {
         }
       }
       const images = response.images.map((image) => Buffer.from(image.replace(/^data:image\/\w+;base64,/, ''), 'base64'));
-      if (interrupted) throw Object.assign(new EngineError('generation interrupted; the engine stopped the job', 'interrupted'), { partial: images });
+      if (interrupted) {
+        const error = new EngineError('generation interrupted; the engine stopped the job', 'interrupted');
+        error.partial = images;
+        throw error;
+      }
       return { images, parameters: response.parameters, info };
     } finally {
       polling = false;

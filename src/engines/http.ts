@@ -16,6 +16,9 @@ export class EngineError extends Error {
     super(message);
     this.name = 'EngineError';
   }
+
+  /** Images the engine finished before the failure; the caller saves them so none is lost. */
+  partial?: Buffer[];
 }
 
 export interface HttpOptions {

@@ -128,10 +128,13 @@ function comfyEngine(connection: EngineConnection): RenderEngine {
           });
         } catch (error) {
           const nodeErrors = (error as EngineError).body as { node_errors?: Record<string, ComfyNodeError> } | undefined;
+          let failure = error;
           if (error instanceof EngineError && error.kind === 'validation' && nodeErrors?.node_errors) {
-            throw new EngineError(`ComfyUI rejected the prompt${located(nodeErrors.node_errors)}`, 'validation', error.status, error.body);
+            failure = new EngineError(`ComfyUI rejected the prompt${located(nodeErrors.node_errors)}`, 'validation', error.status, error.body);
           }
-          throw error;
+          // Earlier batches of this job are finished images: hand them over with the error.
+          if (failure instanceof EngineError && images.length > 0) failure.partial = images;
+          throw failure;
         }
         if (result.images.length === 0) throw new EngineError('ComfyUI finished the job but returned no output image', 'execution');
         images.push(...result.images.map((image) => image.data));

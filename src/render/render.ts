@@ -160,6 +160,15 @@ export async function runRender(jobs: RenderJob[], engine: RenderEngine, options
         if (i === 0) grid[job.row]![job.column] = { image, label };
       }
     } catch (error) {
+      // Finished images that came with the failure (earlier batches, an interrupted A1111 job) are
+      // kept, under "-partial" names so that a re-run still renders the whole job.
+      const partial = error instanceof EngineError ? (error.partial ?? []) : [];
+      for (const [i, image] of partial.entries()) {
+        const target = (job.outputs[i] ?? job.outputs[0]!.replace(/-(\d+)\.png$/, `-${String(i + 1).padStart(2, '0')}.png`)).replace(/\.png$/, '-partial.png');
+        const written = await writeNew(target, withProvenance(image, job, engine.compile(job.doc).payload, engine.kind));
+        summary.written.push(written);
+        emit({ type: 'written', job, file: written });
+      }
       summary.failed++;
       emit({ type: 'failed', job, error: error instanceof Error ? error : new Error(String(error)) });
       if (error instanceof EngineError && (error.kind === 'interrupted' || error.kind === 'connection')) break;

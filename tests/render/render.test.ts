@@ -77,6 +77,25 @@ describe('render', () => {
     expect(await readFile(target, 'utf8')).toBe('original');
   });
 
+  it('Ctrl-C: the engine is interrupted and the images it returns are kept under -partial names', async () => {
+    a1111 = await startA1111Server({ stepDelayMs: 20 });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sdprompt-interrupt-'));
+    const controller = new AbortController();
+    const model = promptModel({ text: 'a house' }, undefined, { steps: 200, seed: 4 }, 'house');
+    const jobs = planRender([{ file: path.join(dir, 'plan.sdprompt'), text: 'a house', docs: [lowerPromptModel(model, 0)] }], { outDir: dir });
+    const engine = createRenderEngine('a1111', { url: a1111.url });
+    const summary = await runRender(jobs, engine, {
+      outDir: dir,
+      signal: controller.signal,
+      onEvent: (e) => e.type === 'progress' && e.progress.step >= 2 && controller.abort(),
+    });
+    expect(a1111.interrupts).toBe(1);
+    expect(summary.written.map((f) => path.basename(f))).toEqual(['plan-house-s4-01-partial.png']);
+    expect(summary.failed).toBe(1);
+    // The job is not complete, so a re-run renders it again.
+    expect(planRender([{ file: path.join(dir, 'plan.sdprompt'), text: 'a house', docs: [lowerPromptModel(model, 0)] }], { outDir: dir })[0]!.outputs.map((f) => path.basename(f))).toEqual(['plan-house-s4-01.png']);
+  });
+
   it('a failed job is reported and nothing is written', async () => {
     a1111 = await startA1111Server({ faults: { status500: true } });
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sdprompt-fail-'));
