@@ -2,8 +2,7 @@
  * Byte-pair encoding of one pre-tokenized piece (openai/CLIP clip/simple_tokenizer.py `bpe`): the piece's
  * UTF-8 bytes become byte-level symbols, `</w>` is attached to the last one, and the lowest-ranked adjacent
  * pair is merged (every occurrence, left to right) until no ranked pair is left. Everything runs on token
- * ids, and results are kept in a bounded, approximately least-recently-used cache (simple_tokenizer's is
- * unbounded).
+ * ids, and results are kept in a bounded least-recently-used cache (simple_tokenizer's is unbounded).
  */
 import { END_OF_TEXT, START_OF_TEXT, type ClipVocabulary } from './vocabulary.js';
 
@@ -12,12 +11,12 @@ const utf8 = new TextEncoder();
 
 export class BytePairEncoder {
   /**
-   * A two-generation cache, bounded at `cacheSize` entries: hits in the older generation move to the
-   * current one, and when the current one fills up it becomes the older one. This approximates LRU
-   * without reordering a Map on every hit.
+   * A bounded least-recently-used cache. A hit only stamps the entry with a use counter (reordering a
+   * Map on every hit would halve the speed); when the cache is full, the tenth of the entries used least
+   * recently is evicted at once.
    */
-  private current = new Map<string, readonly number[]>();
-  private previous = new Map<string, readonly number[]>();
+  private readonly cache = new Map<string, { ids: readonly number[]; used: number }>();
+  private clock = 0;
 
   constructor(
     readonly vocabulary: ClipVocabulary,
@@ -26,20 +25,30 @@ export class BytePairEncoder {
 
   /** Pieces currently cached (never more than the cache size). */
   get cachedPieces(): number {
-    return this.current.size + this.previous.size;
+    return this.cache.size;
+  }
+
+  isCached(piece: string): boolean {
+    return this.cache.has(piece);
   }
 
   /** Token ids of one piece (a match of the pre-tokenizer regex). */
   encodePiece(piece: string): readonly number[] {
-    let ids = this.current.get(piece);
-    if (ids !== undefined) return ids;
-    ids = this.previous.get(piece) ?? this.merge(piece);
-    if (this.current.size >= this.cacheSize / 2) {
-      this.previous = this.current;
-      this.current = new Map();
+    const entry = this.cache.get(piece);
+    if (entry !== undefined) {
+      entry.used = ++this.clock;
+      return entry.ids;
     }
-    this.current.set(piece, ids);
+    const ids = this.merge(piece);
+    if (this.cache.size >= this.cacheSize) this.evictLeastRecentlyUsed();
+    this.cache.set(piece, { ids, used: ++this.clock });
     return ids;
+  }
+
+  private evictLeastRecentlyUsed(): void {
+    const stamps = Array.from(this.cache.values(), (entry) => entry.used).sort((a, b) => a - b);
+    const threshold = stamps[Math.max(0, Math.ceil(this.cacheSize / 10) - 1)]!;
+    for (const [piece, entry] of this.cache) if (entry.used <= threshold) this.cache.delete(piece);
   }
 
   private merge(piece: string): number[] {

@@ -54,6 +54,20 @@ describe('tokenizer properties', () => {
   });
 });
 
+describe('piece cache', () => {
+  it('evicts the least recently used pieces', () => {
+    const encoder = new BytePairEncoder(sharedVocabulary(), 10);
+    const pieces = 'abcdefghij'.split('').map((c) => `${c}${c}x`);
+    for (const piece of pieces) encoder.encodePiece(piece);
+    encoder.encodePiece(pieces[0]!); // "aax" is now the most recently used
+    encoder.encodePiece('kkx');
+    expect(encoder.cachedPieces).toBe(10);
+    expect(encoder.isCached('aax')).toBe(true);
+    expect(encoder.isCached('bbx')).toBe(false);
+    expect(encoder.isCached('kkx')).toBe(true);
+  });
+});
+
 describe('token spans', () => {
   const spans = (text: string) => {
     const encoded = tokenizer.encodeWithOffsets(text, undefined, 'a1111');
