@@ -24,7 +24,7 @@ interface Record_ {
 
 const FORMAT = 'sdprompt-library-index';
 /** Bump when the shape of any cached facts changes: older indexes are then ignored. */
-export const INDEX_VERSION = 3;
+export const INDEX_VERSION = 4;
 
 export class FactsCache {
   private records = new Map<string, Record_>();

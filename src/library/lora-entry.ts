@@ -31,14 +31,23 @@ export const LORA_EXTENSIONS = ['.safetensors', '.pt', '.ckpt'] as const;
 const METADATA_VALUE_LIMIT = 1_000;
 
 /**
- * Metadata kept on the entry (and in the index): the training facts people read. Left out: the
- * tag list (summarised in `tagFrequency`), bucket and dataset tables and `modelspec.thumbnail`
- * (an embedded image), which are large and said elsewhere.
+ * Metadata kept on the entry (and in the index): what the library reads and the card shows.
+ * Everything else (learning rates, bucket and dataset tables, the tag list summarised in
+ * `tagFrequency`, `modelspec.thumbnail` images) stays in the file; `readSafetensorsHeader` reads it
+ * when needed. Keeping the index small keeps a warm start fast.
  */
+const KEPT_METADATA = new Set([
+  'ss_output_name', 'ss_sd_model_name', 'ss_sd_model_hash', 'ss_new_sd_model_hash', 'ss_base_model_version', 'ss_v2',
+  'ss_network_module', 'ss_network_dim', 'ss_network_alpha', 'ss_network_args', 'ss_clip_skip', 'ss_resolution',
+  'ss_num_train_images', 'ss_num_epochs', 'ss_epoch', 'ss_training_started_at', 'ss_training_finished_at',
+  'ss_training_comment', 'ss_dataset_dirs', 'ss_optimizer', 'ss_learning_rate', 'ss_seed', 'sshs_model_hash', 'sshs_legacy_hash',
+  'modelspec.architecture', 'modelspec.title', 'modelspec.author', 'modelspec.description', 'modelspec.trigger_phrase',
+  'modelspec.resolution', 'modelspec.date', 'modelspec.prediction_type', 'modelspec.license', 'modelspec.tags',
+  'modelspec.usage_hint', 'trained_words',
+]);
+
 function keepMetadataKey(key: string): boolean {
-  if (key === 'ss_tag_frequency' || key === 'ss_bucket_info' || key === 'ss_datasets' || key === 'ss_reg_dataset_dirs') return false;
-  if (key === 'modelspec.thumbnail') return false;
-  return true;
+  return KEPT_METADATA.has(key);
 }
 
 export function isPickle(fileName: string): boolean {

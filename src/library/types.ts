@@ -111,9 +111,10 @@ export interface LoraEntry extends FileEntryBase {
   /** `sshs_model_hash` from the metadata (the LoRA hash A1111 prefers). */
   sshsModelHash?: string;
   /**
-   * The `__metadata__` strings, without `ss_tag_frequency` (see `tagFrequency`), `ss_bucket_info`,
-   * `ss_datasets`, `ss_reg_dataset_dirs` and `modelspec.thumbnail`, and with values longer than
-   * 1,000 characters cut, so that the index stays small.
+   * The `__metadata__` strings the library reads and the card shows (`ss_output_name`,
+   * `ss_sd_model_name`, `ss_network_*`, `ss_clip_skip`, `ss_resolution`, training dates and counts,
+   * `sshs_*`, `modelspec.*` but the thumbnail, `trained_words`; see lora-entry.ts), values cut at
+   * 1,000 characters, so that the index stays small. `readSafetensorsHeader(path)` has the rest.
    */
   metadata: Record<string, string>;
   /** The most frequent training tags, most frequent first (at most 30). */

@@ -6,7 +6,7 @@
  * lies inside one of the allowed roots (so a link cannot lead the scan to /etc), and each real
  * directory is entered once (so a link loop ends).
  */
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { fileDiagnostic } from './diagnostics.js';
@@ -33,8 +33,10 @@ export function naturalSortKey(text: string): Array<string | number> {
 }
 
 export function naturalCompare(a: string, b: string): number {
-  const left = naturalSortKey(a);
-  const right = naturalSortKey(b);
+  return compareKeys(naturalSortKey(a), naturalSortKey(b));
+}
+
+function compareKeys(left: Array<string | number>, right: Array<string | number>): number {
   for (let i = 0; i < Math.min(left.length, right.length); i++) {
     const x = left[i]!;
     const y = right[i]!;
@@ -66,22 +68,28 @@ export async function walkRoot(
   const maxFiles = options.maxFiles ?? 200_000;
   let fileCount = 0;
   try {
-    await realpath(root);
+    realpathSync(root);
   } catch {
     diagnostics.push(fileDiagnostic('library/missing-folder', 'warning', `folder not found: ${root}`, root));
     return { listings, diagnostics };
   }
   const visited = new Set<string>();
   const queue: Array<{ dir: string; relativeDir: string }> = [{ dir: root, relativeDir: '' }];
+  let sliceStart = performance.now();
   while (queue.length > 0) {
+    // Synchronous calls are cheaper than thread-pool round trips; yield between directories now and then.
+    if (performance.now() - sliceStart > 8) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
     const { dir, relativeDir } = queue.shift()!;
     // Each real directory once: a folder reached both directly and through a link, or a link loop.
-    const real = await realpath(dir).catch(() => undefined);
+    const real = realOrUndefined(dir);
     if (real === undefined || visited.has(real)) continue;
     visited.add(real);
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
       diagnostics.push(fileDiagnostic('library/unreadable', 'warning', `cannot list folder (${code})`, dir));
@@ -93,7 +101,7 @@ export async function walkRoot(
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
-        const target = await resolveLink(path.join(dir, entry.name));
+        const target = resolveLink(path.join(dir, entry.name));
         if (!target) continue; // dangling link: nothing to list
         if (!allowedRoots.some((allowed) => isInside(allowed, target.real))) {
           diagnostics.push(fileDiagnostic('library/outside-root', 'warning',
@@ -106,8 +114,8 @@ export async function walkRoot(
       if (isFile) files.push(entry.name);
       else if (isDirectory) subdirs.push(entry.name);
     }
-    files.sort(naturalCompare);
-    subdirs.sort(naturalCompare);
+    sortNaturally(files);
+    sortNaturally(subdirs);
     fileCount += files.length;
     listings.push({ dir, relativeDir, names: new Set(files), files });
     if (fileCount > maxFiles) {
@@ -117,23 +125,34 @@ export async function walkRoot(
     for (const name of subdirs) {
       const child = path.join(dir, name);
       if (options.skipDirs && options.skipDirs.size > 0) {
-        const real = await realpath(child).catch(() => child);
-        if (options.skipDirs.has(real)) continue;
+        if (options.skipDirs.has(realOrUndefined(child) ?? child)) continue;
       }
       queue.push({ dir: child, relativeDir: relativeDir ? `${relativeDir}/${name}` : name });
     }
   }
   // walk_files sorts os.walk's (root, dirs, files) tuples by the natural key of the root path.
-  listings.sort((a, b) => naturalCompare(a.dir, b.dir));
-  return { listings, diagnostics };
+  const keyed = listings.map((listing) => ({ listing, key: naturalSortKey(listing.dir) }));
+  keyed.sort((a, b) => compareKeys(a.key, b.key));
+  return { listings: keyed.map(({ listing }) => listing), diagnostics };
 }
 
-async function resolveLink(linkPath: string): Promise<{ real: string; isDirectory: boolean; isFile: boolean } | undefined> {
+function realOrUndefined(file: string): string | undefined {
   try {
-    const real = await realpath(linkPath);
-    const info = await stat(real);
-    return { real, isDirectory: info.isDirectory(), isFile: info.isFile() };
+    return realpathSync(file);
   } catch {
     return undefined;
   }
+}
+
+function resolveLink(linkPath: string): { real: string; isDirectory: boolean; isFile: boolean } | undefined {
+  const real = realOrUndefined(linkPath);
+  const info = real === undefined ? undefined : statSync(real, { throwIfNoEntry: false });
+  return real !== undefined && info ? { real, isDirectory: info.isDirectory(), isFile: info.isFile() } : undefined;
+}
+
+/** Sorts names in place by their natural key, computing each key once. */
+function sortNaturally(names: string[]): void {
+  const keyed = names.map((name) => ({ name, key: naturalSortKey(name) }));
+  keyed.sort((a, b) => compareKeys(a.key, b.key));
+  for (let i = 0; i < keyed.length; i++) names[i] = keyed[i]!.name;
 }

@@ -49,7 +49,7 @@ describe('persistent index', () => {
     await createLibrary({ loraDirs: [loras], cacheDir }).scan();
     const [indexName] = await indexFiles(cacheDir);
     const indexPath = path.join(cacheDir, indexName!);
-    await writeFile(indexPath, '{"format": "sdprompt-library-index", "version": 3, "records": {"lora:/x": ');
+    await writeFile(indexPath, '{"format": "sdprompt-library-index", "version": 4, "records": {"lora:/x": ');
     const rebuilt = await createLibrary({ loraDirs: [loras], cacheDir }).scan();
     expect(rebuilt.loras).toHaveLength(2);
     expect(rebuilt.filesRead).toBe(3); // two headers and lora_0.json
