@@ -1,5 +1,5 @@
 /**
- * Golden corpus: generated tricky prompts with the output of A1111 v1.10's own prompt_parser.py and
+ * Golden corpus: generated and hand-picked prompts with the output of A1111 v1.10's own prompt_parser.py and
  * extra_networks.py (lark 1.1.2), run under PYTHONHASHSEED 1..6 (docs/semantics.md). Cases marked
  * `ambiguous` gave different outputs under different seeds; `a1111` then lists every output seen.
  */
@@ -19,7 +19,10 @@ interface GoldenCase {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const cases = JSON.parse(readFileSync(path.join(here, 'golden/generated.json'), 'utf8')) as GoldenCase[];
+const load = (name: string) => JSON.parse(readFileSync(path.join(here, 'golden', name), 'utf8')) as GoldenCase[];
+// generated.json: random tricky/bracket-heavy/realistic prompts; edge.json: hand-picked edge cases
+// (Unicode spaces and digits, escapes, exponents, BREAK/AND corners, extra-network corners).
+const cases = [...load('generated.json'), ...load('edge.json')];
 
 const sortKeys = (value: unknown): unknown =>
   Array.isArray(value)
