@@ -34,6 +34,10 @@ export interface SdcppBody {
   init_images?: string[];
   mask?: string;
   denoising_strength?: number;
+  enable_hr?: boolean;
+  hr_scale?: number;
+  hr_upscaler?: string;
+  hr_second_pass_steps?: number;
 }
 
 /** A1111 sampler names → sd.cpp `--sampling-method` names. */
@@ -157,6 +161,14 @@ export function toSdcppBody(doc: IrDocument): TargetResult<SdcppBody> {
     if (name === undefined) {
       notes.push({ code: 'engine/sampler', severity: 'warning', message: `schedule type "${p.scheduler}" has no stable-diffusion.cpp equivalent`, source: doc.source });
     } else body.scheduler = name;
+  }
+  if (p.hires && !doc.init) {
+    // sd-server takes A1111's hires fields (engine-apis.md §8).
+    body.enable_hr = true;
+    body.hr_scale = p.hires.scale;
+    body.hr_upscaler = p.hires.upscaler;
+    body.hr_second_pass_steps = p.hires.steps;
+    body.denoising_strength = p.hires.denoise;
   }
   if (doc.init) {
     body.init_images = [doc.init.image];

@@ -58,6 +58,11 @@ describe('sdcpp target', () => {
     expect(cli.payload.slice(0, 4)).toEqual(['-p', 'a house,  <lora:JL_sectionplan:0.3>', '-n', 'blurry']);
   });
 
+  it('passes hires options as A1111 fields', () => {
+    const { payload } = toSdcppBody(lowerPromptModel(promptModel({ text: 'x' }, undefined, { hires: { scale: 1.5, steps: 10 } }), 0));
+    expect(payload).toMatchObject({ enable_hr: true, hr_scale: 1.5, hr_second_pass_steps: 10, hr_upscaler: 'Latent', denoising_strength: 0.7 });
+  });
+
   it('re-emits weights flat and resolves schedules and AND with warnings', () => {
     const model = promptModel({
       text: '(a:1.1) [b:c:5] AND d',
