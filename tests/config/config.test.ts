@@ -56,7 +56,9 @@ describe('config discovery and resolution', () => {
         root: true,
         extends: 'strict',
         rules: { 'lora/weight-range': ['warn', { max: 1.5 }], 'emphasis/deep-nesting': 1 },
-        overrides: [{ files: ['drafts/**'], rules: { 'lora/weight-range': 'off' }, engine: 'sdcpp' }],
+        overrides: [
+          { files: ['drafts/**'], excludedFiles: 'drafts/keep/**', rules: { 'lora/weight-range': 'off' }, engine: 'sdcpp' },
+        ],
         library: { loraDirs: ['models/Lora'] },
       },
     });
@@ -69,6 +71,9 @@ describe('config discovery and resolution', () => {
     const draft = loader.forFile(path.join(root, 'drafts/x/a.sdprompt'));
     expect(draft.rules.get('lora/weight-range')?.severity).toBe('off');
     expect(draft.engine).toBe('sdcpp');
+    const kept = loader.forFile(path.join(root, 'drafts/keep/a.sdprompt'));
+    expect(kept.rules.get('lora/weight-range')?.severity).toBe('warn');
+    expect(kept.engine).toBe('a1111');
   });
 
   it.each([
