@@ -2,7 +2,7 @@
  * sdprompt's public API (docs/api.md). Stable: the linter, formatter, language server and compilers
  * build on exactly these.
  */
-export { parse, detectForm, type ParseOptions, type ParseResult } from './grammar/parse.js';
+export { parse, detectForm, documentLines, type ParseOptions, type ParseResult } from './grammar/parse.js';
 export { parsePromptText } from './grammar/prompt-text.js';
 export { LineIndex } from './grammar/line-index.js';
 export { textIndexOf } from './grammar/source-map.js';

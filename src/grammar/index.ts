@@ -1,5 +1,5 @@
 /** The grammar stage: `.sdprompt` documents and A1111 prompt text → AST with syntax diagnostics. */
-export { parse, detectForm, type ParseOptions, type ParseResult } from './parse.js';
+export { parse, detectForm, documentLines, type ParseOptions, type ParseResult } from './parse.js';
 export { parsePromptText } from './prompt-text.js';
 export { LineIndex } from './line-index.js';
 export { textIndexOf } from './source-map.js';

@@ -24,6 +24,22 @@ export interface ParseResult {
   lines: LineIndex;
 }
 
+/**
+ * The line index of each tree parse() built, so that later stages (analyze, the linter) convert offsets
+ * without scanning the document again. Weak: it goes when the tree goes.
+ */
+const linesOfFile = new WeakMap<PromptFile, LineIndex>();
+
+/** The line index of a parsed document (built anew for a tree that parse() did not make). */
+export function documentLines(file: PromptFile): LineIndex {
+  let lines = linesOfFile.get(file);
+  if (!lines) {
+    lines = new LineIndex(file.source ?? '');
+    linesOfFile.set(file, lines);
+  }
+  return lines;
+}
+
 export function detectForm(text: string, sourceLines: SourceLine[]): FileForm {
   if (sourceLines.some((line) => line.kind === 'directive')) return 'structured';
   return looksLikeInfotext(text, sourceLines) ? 'infotext' : 'bare';
@@ -57,5 +73,6 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
       file.prompts.push({ kind: 'prompt', range: file.range, positive, blocks: [] });
     }
   }
+  linesOfFile.set(file, lines);
   return { ast: file, diagnostics, lines };
 }

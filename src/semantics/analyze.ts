@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { PromptDefNode, PromptFile, PromptText } from '../grammar/ast.js';
-import { LineIndex } from '../grammar/line-index.js';
+import { documentLines } from '../grammar/parse.js';
 import { conditionPrompt, type Conditioner } from './conditioning.js';
 import { FragmentExpander, type FragmentDefinition } from './fragments.js';
 import { loadIncludes } from './includes.js';
@@ -25,7 +25,7 @@ export interface AnalyzeOptions {
 
 export function analyze(file: PromptFile, options: AnalyzeOptions = {}): FileModel {
   const diagnostics: Diagnostic[] = [];
-  const lines = new LineIndex(file.source ?? '');
+  const lines = documentLines(file);
   const structured = file.form === 'structured';
 
   // Parameters: defaults, then included files, then this file's own file-level blocks.
@@ -50,12 +50,11 @@ export function analyze(file: PromptFile, options: AnalyzeOptions = {}): FileMod
 
   const expander = new FragmentExpander(fragments, diagnostics);
   const condition = options.condition ?? conditionPrompt;
-  const resolve = (text: PromptText, parameters: GenerationParameters): ResolvedPrompt => {
+  const resolve = (text: PromptText, parameters: GenerationParameters, multiplier: number): ResolvedPrompt => {
     const expanded = expander.expand(text);
     // A1111 processing.py: the first pass is conditioned over total_steps = sampler_config.total_steps
     // (steps, doubled for second-order samplers) with no hires steps; the hires pass
     // (calculate_hr_conds) over (first-pass total, total of hr_second_pass_steps or steps).
-    const multiplier = samplerStepMultiplier(parameters.sampler);
     const firstPass = { steps: parameters.steps * multiplier, hiresSteps: null };
     const hiresPass = parameters.hires
       ? { steps: firstPass.steps, hiresSteps: (parameters.hires.steps || parameters.steps) * multiplier }
@@ -77,10 +76,11 @@ export function analyze(file: PromptFile, options: AnalyzeOptions = {}): FileMod
   const prompts: PromptModel[] = file.prompts.map((node: PromptDefNode) => {
     const parameters = cloneParameters(base);
     for (const block of node.blocks) reader.apply(block, parameters);
-    const model: PromptModel = { node, positive: resolve(node.positive, parameters), parameters };
+    const multiplier = samplerStepMultiplier(parameters.sampler);
+    const model: PromptModel = { node, positive: resolve(node.positive, parameters, multiplier), parameters };
     if (node.name !== undefined) model.name = node.name;
     const negative = node.negative ?? file.negative;
-    if (negative) model.negative = resolve(negative, parameters);
+    if (negative) model.negative = resolve(negative, parameters, multiplier);
     return model;
   });
 

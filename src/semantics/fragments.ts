@@ -63,7 +63,8 @@ export class FragmentExpander {
   private expandIn(prompt: PromptText, stack: FragmentNode[], file: string | undefined): ExpandedText {
     const refs = fragmentRefs(prompt.body);
     if (refs.length === 0) return { text: prompt.text, sourceMap: prompt.sourceMap };
-    let text = '';
+    // Pieces joined once (a flat string: later scans read it char by char, slow on a rope).
+    const pieces: string[] = [];
     const sourceMap: number[] = [];
     let copied = 0;
     for (const ref of refs) {
@@ -71,15 +72,14 @@ export class FragmentExpander {
       const end = start + ref.name.length + 3;
       const replacement = this.resolve(ref, stack, file);
       if (!replacement) continue;
-      text += prompt.text.slice(copied, start);
+      pieces.push(prompt.text.slice(copied, start), replacement.text);
       for (let i = copied; i < start; i++) sourceMap.push(prompt.sourceMap[i]!);
-      text += replacement.text;
       for (let i = 0; i < replacement.text.length; i++) sourceMap.push(replacement.sourceMap[i]!);
       copied = end;
     }
-    text += prompt.text.slice(copied);
+    pieces.push(prompt.text.slice(copied));
     for (let i = copied; i <= prompt.text.length; i++) sourceMap.push(prompt.sourceMap[i]!);
-    return { text, sourceMap };
+    return { text: pieces.join(''), sourceMap };
   }
 
   private resolve(ref: FragmentRefNode, stack: FragmentNode[], file: string | undefined): ExpandedText | undefined {

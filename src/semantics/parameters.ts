@@ -68,6 +68,11 @@ const PARAMS_KEYS: Record<string, string[]> = {
   'hires-denoise': [],
 };
 
+/** Every accepted spelling → its canonical key. */
+const PARAMS_KEY_INDEX: ReadonlyMap<string, string> = new Map(
+  Object.entries(PARAMS_KEYS).flatMap(([canonical, aliases]) => [canonical, ...aliases].map((key) => [key, canonical] as [string, string])),
+);
+
 /** Infotext keys sdprompt passes through without a warning (A1111 writes them; nothing to check). */
 const PASS_THROUGH = new Set([
   'model-hash',
@@ -128,8 +133,7 @@ export class ParameterReader extends EntryChecker {
   }
 
   private canonicalParamsKey(key: string): string | undefined {
-    for (const [canonical, aliases] of Object.entries(PARAMS_KEYS)) if (canonical === key || aliases.includes(key)) return canonical;
-    return undefined;
+    return PARAMS_KEY_INDEX.get(key);
   }
 
   private param(entry: ParamEntryNode, target: GenerationParameters): void {
