@@ -135,5 +135,10 @@ describe('sdprompt rules and init', () => {
     expect(again.err).toMatch(/already exists/);
     expect(readFileSync(path.join(root, 'sdprompt.config.json'), 'utf8')).toBe('{"root": true}');
     expect(existsSync(path.join(root, 'sdprompt.config.json.tmp'))).toBe(false);
+    const withPackage = project({ 'package.json': JSON.stringify({ name: 'x', sdprompt: { root: true } }) });
+    const refused = await cli(['init'], withPackage);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/package\.json .* already has an "sdprompt" configuration/);
+    expect(existsSync(path.join(withPackage, 'sdprompt.config.json'))).toBe(false);
   });
 });

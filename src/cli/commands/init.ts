@@ -29,6 +29,16 @@ export function registerInit(program: Command, context: CliContext): void {
         throw new CliError(`--engine must be one of ${ENGINE_KINDS.join(', ')}, got "${options.engine}"`);
       }
       const target = path.join(context.cwd, CONFIG_FILE_NAME);
+      // A package.json "sdprompt" key is a configuration too: a new file would silently take its place.
+      try {
+        const manifest = JSON.parse(fs.readFileSync(path.join(context.cwd, 'package.json'), 'utf8')) as Record<string, unknown>;
+        if (manifest && typeof manifest === 'object' && 'sdprompt' in manifest) {
+          throw new CliError(`package.json in ${context.cwd} already has an "sdprompt" configuration; not writing ${CONFIG_FILE_NAME}`);
+        }
+      } catch (error) {
+        if (error instanceof CliError) throw error;
+        // No (readable) package.json: nothing to protect.
+      }
       const library: Record<string, unknown> = {};
       if (options.loraDir?.length) library.loraDirs = options.loraDir;
       if (options.a1111Root) library.a1111Root = options.a1111Root;
