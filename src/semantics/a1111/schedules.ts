@@ -229,7 +229,9 @@ function describe(text: string, tie: StartAmbiguity): string {
   const show = (g: BracketGroup) => `'${text.slice(g.start, g.end)}'`;
   const asSyntax = tie.groups.filter((_, i) => tie.chosen[i]).map(show);
   const asText = tie.groups.filter((_, i) => !tie.chosen[i]).map(show);
-  const reading = [asSyntax.length > 0 ? `${asSyntax.join(', ')} as ${asSyntax.length > 1 ? 'schedules/alternations' : 'a schedule/alternation'}` : '', asText.length > 0 ? `${asText.join(', ')} as literal text` : '']
+  const syntaxGroups = tie.groups.filter((_, i) => tie.chosen[i]);
+  const noun = syntaxGroups.every((g) => g.kind === 'alternate') ? 'alternation' : syntaxGroups.every((g) => g.kind === 'scheduled') ? 'schedule' : 'schedule/alternation';
+  const reading = [asSyntax.length > 0 ? `${asSyntax.join(', ')} as ${asSyntax.length > 1 ? `${noun}s` : `a${noun === 'alternation' ? 'n' : ''} ${noun}`}` : '', asText.length > 0 ? `${asText.join(', ')} as literal text` : '']
     .filter(Boolean)
     .join(' and ');
   return `${head}: ${tie.groups.map(show).join(', ')} may be syntax or literal text; sdprompt reads ${reading}. Balance or escape the stray brackets to make it definite.`;
