@@ -45,4 +45,4 @@ export {
 } from './a1111Chunks.js';
 export { chunkComfy, comfyTokenGroups, type ComfyChunking } from './comfyChunks.js';
 export { ESTIMATED_TOKEN, TokenEstimate } from './estimate.js';
-export { PromptTokenCounter, type ChunkSpan } from './promptCounter.js';
+export { PromptTokenCounter, chunkSpans, negativeA1111Conditioning, type ChunkSpan } from './promptCounter.js';

@@ -5,6 +5,7 @@
  * text. sd.cpp and compel have their own tokenizers and are counted with A1111's rules (an
  * approximation that docs/tokenizer.md states).
  */
+import { A1111Error, parseExtraNetworks, promptSchedules } from '../semantics/a1111/index.js';
 import type { A1111Conditioning, EngineKind, ResolvedPrompt } from '../semantics/model.js';
 import { countA1111, type A1111ChunkOptions, type A1111TokenCount, type PromptChunk, type TokenSource } from './a1111Chunks.js';
 import { chunkComfy, type ComfyChunking } from './comfyChunks.js';
@@ -33,6 +34,28 @@ export function chunkSpans(chunks: readonly PromptChunk[]): ChunkSpan[] {
     }
     return { tokenCount: chunk.tokens.length, textStart, textEnd };
   });
+}
+
+/**
+ * What A1111 makes of a NEGATIVE prompt: it is conditioned without the AND split
+ * (modules/processing.py get_learned_conditioning; the token counter's is_positive=False), so there "AND"
+ * is just a word. Networks are stripped, then schedules expanded, as for a positive prompt.
+ */
+export function negativeA1111Conditioning(resolved: ResolvedPrompt, steps: number): A1111Conditioning {
+  if (resolved.a1111.subprompts.length <= 1 || resolved.a1111.error !== undefined) return resolved.a1111;
+  const networks = parseExtraNetworks(resolved.text);
+  try {
+    const schedules = promptSchedules(networks.text, { steps }, networks.origins);
+    return {
+      networks: networks.calls,
+      subprompts: [{ weight: 1, text: networks.text, schedules: schedules.steps }],
+      ambiguities: schedules.ambiguities,
+      scheduleFallback: schedules.fallback,
+    };
+  } catch (error) {
+    if (!(error instanceof A1111Error)) throw error;
+    return { ...resolved.a1111, error: error.message };
+  }
 }
 
 function sourceFor(tokenizer: ClipTokenizer | undefined, frontEnd: FrontEnd): TokenSource {

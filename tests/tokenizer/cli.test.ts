@@ -149,6 +149,15 @@ describe('sdprompt tokens FILE', () => {
     expect(lines[6]).toMatch(/chunk 2: 1 token, ends at 7:151 after/);
   });
 
+  it('counts a negative prompt without the AND split, as A1111 does', async () => {
+    const file = path.join(emptyHome, 'negative.sdprompt');
+    writeFileSync(file, '@prompt p\na AND b c\n@negative\nblurry AND ugly AND bad hands\n');
+    const lines = (await run(['tokens', file])).stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/\(positive\): 2\/75/);
+    expect(lines[2]).toMatch(/\(negative\): 6\/75/);
+    expect(lines[3]).toMatch(/chunk 1: 6 tokens, ends at 4:29 after "blurry AND ugly AND bad hands"/);
+  });
+
   it("follows a .sdprompt prompt's engine parameter unless --engine overrides it", async () => {
     const file = path.join(emptyHome, 'engine.sdprompt');
     writeFileSync(file, '@prompt p\na BREAK b\n@params\nengine: comfyui\n');

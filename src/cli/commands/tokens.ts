@@ -176,6 +176,7 @@ async function renderPromptFile(
   engineOverride: EngineKind | undefined,
 ): Promise<string> {
   const { parse, analyze } = await import('../../index.js');
+  const { negativeA1111Conditioning } = await import('../../tokenizer/index.js');
   const { readFileSync } = await import('node:fs');
   const parsed = parse(source);
   const model = analyze(parsed.ast, {
@@ -204,11 +205,12 @@ async function renderPromptFile(
         const chunking = counter.comfy(resolved.text);
         out += renderChunks(header, view, 'comfyui', chunking.tokenCount, chunking.target, chunking.chunks, chunking.approximate);
       } else {
-        if (resolved.a1111.error !== undefined) {
-          out += `${header} A1111 cannot read this prompt, so it shows no token count: ${resolved.a1111.error}\n`;
+        const conditioning = role === 'negative' ? negativeA1111Conditioning(resolved, prompt.parameters.steps) : resolved.a1111;
+        if (conditioning.error !== undefined) {
+          out += `${header} A1111 cannot read this prompt, so it shows no token count: ${conditioning.error}\n`;
           continue;
         }
-        const count = counter.a1111(resolved.a1111);
+        const count = counter.a1111(conditioning);
         out += renderChunks(header, view, 'a1111', count.count, count.target, count.first.chunks, count.approximate);
       }
     }
