@@ -94,21 +94,7 @@ export function createLibrary(options: LibraryOptions = {}): LoraLibrary {
 
   async function runScan(): Promise<ScanResult> {
     const { cache, diagnostics: cacheDiagnostics } = await loadCache();
-    const diagnostics: Diagnostic[] = [...cacheDiagnostics.splice(0)];
-    const missing = missingInstallRoots(options);
-    for (const root of missing) {
-      diagnostics.push(fileDiagnostic('library/missing-folder', 'error', `install folder not found: ${root}`, root));
-    }
-    for (const [origin, root, expected] of [
-      ['a1111-root', options.a1111Root, 'models/Lora'],
-      ['comfyui-root', options.comfyuiRoot, 'models/loras'],
-    ] as const) {
-      if (!root) continue;
-      const absolute = path.resolve(options.baseDir ?? process.cwd(), root);
-      if (missing.includes(absolute) || sources.some((source) => source.origin === origin && source.kind === 'lora')) continue;
-      diagnostics.push(fileDiagnostic('library/missing-folder', 'warning',
-        `no ${expected} folder under ${absolute}: is this the ${origin === 'a1111-root' ? 'A1111/Forge' : 'ComfyUI'} install folder?`, absolute));
-    }
+    const diagnostics: Diagnostic[] = [...cacheDiagnostics.splice(0), ...installRootDiagnostics(options, sources)];
     const real = await Promise.all(sources.map((source) => realpath(source.root).catch(() => undefined)));
     const rootsByKind = new Map<string, Set<string>>();
     sources.forEach((source, i) => {
@@ -140,13 +126,11 @@ export function createLibrary(options: LibraryOptions = {}): LoraLibrary {
     const wildcards = wildcardScans.flatMap((scan) => scan.entries);
     const checkpoints = checkpointScans.flatMap((scan) => scan.entries);
     for (const scan of [...loraScans, ...embeddingScans, ...wildcardScans, ...checkpointScans, ...engineLists]) diagnostics.push(...scan.diagnostics);
-    // Engine lists add what the folders did not already show (same file name = same LoRA).
-    const known = (list: Array<{ relativePath: string }>) => new Set(list.map((entry) => entry.relativePath));
-    const folderLoras = known(loras), folderEmbeddings = known(embeddings), folderCheckpoints = known(checkpoints);
+    // Engine lists add what the folders did not already show (same relative path = same file).
     for (const engine of engineLists) {
-      loras.push(...engine.loras.filter((entry) => !folderLoras.has(entry.relativePath)));
-      embeddings.push(...engine.embeddings.filter((entry) => !folderEmbeddings.has(entry.relativePath)));
-      checkpoints.push(...engine.checkpoints.filter((entry) => !folderCheckpoints.has(entry.relativePath)));
+      addMissing(loras, engine.loras);
+      addMissing(embeddings, engine.embeddings);
+      addMissing(checkpoints, engine.checkpoints);
     }
     const table = new LoraNameTable(loras);
     diagnostics.push(...table.diagnostics);
@@ -261,6 +245,28 @@ export function createLibrary(options: LibraryOptions = {}): LoraLibrary {
     refresh,
     watch,
   };
+}
+
+/** A missing install root is an error; one without a LoRA folder is probably the wrong folder. */
+function installRootDiagnostics(options: LibraryOptions, sources: FolderSource[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const missing = missingInstallRoots(options);
+  for (const root of missing) diagnostics.push(fileDiagnostic('library/missing-folder', 'error', `install folder not found: ${root}`, root));
+  for (const [origin, root, expected, product] of [
+    ['a1111-root', options.a1111Root, 'models/Lora', 'A1111/Forge'],
+    ['comfyui-root', options.comfyuiRoot, 'models/loras', 'ComfyUI'],
+  ] as const) {
+    if (!root) continue;
+    const absolute = path.resolve(options.baseDir ?? process.cwd(), root);
+    if (missing.includes(absolute) || sources.some((source) => source.origin === origin && source.kind === 'lora')) continue;
+    diagnostics.push(fileDiagnostic('library/missing-folder', 'warning', `no ${expected} folder under ${absolute}: is this the ${product} install folder?`, absolute));
+  }
+  return diagnostics;
+}
+
+function addMissing<T extends { relativePath: string }>(target: T[], extra: T[]): void {
+  const known = new Set(target.map((entry) => entry.relativePath));
+  for (const entry of extra) if (!known.has(entry.relativePath)) target.push(entry);
 }
 
 function indexBy<T>(entries: T[], keys: (entry: T) => string[]): Map<string, T> {
