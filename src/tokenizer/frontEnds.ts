@@ -45,7 +45,10 @@ const WHITESPACE_CHARS = /[\t\n\r\p{Zs}]/gu;
 /** BasicTokenizer `_is_chinese_char` blocks (CJK ideographs; not kana, not Hangul). */
 const CJK_IDEOGRAPHS =
   /[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u{20000}-\u{2a6df}\u{2a700}-\u{2b73f}\u{2b740}-\u{2b81f}\u{2b820}-\u{2ceaf}\u{2f800}-\u{2fa1f}]/gu;
-/** Python `str.split()` separators that survive `_clean_text` (Zs became ' '; Zl, Zp, and 0x1c-0x1f are gone or kept). */
+/**
+ * The separators Python's `str.split()` still finds after `_clean_text`: the space (every Zs became one)
+ * and U+2028/U+2029 (Zl/Zp are neither whitespace nor control to BasicTokenizer, so they survive).
+ */
 const PYTHON_SPLIT_RUN = /[ \u2028\u2029]+/g;
 
 /**
