@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLibrary } from '../../src/library/index.js';
+import { algorithmFromMetadata } from '../../src/library/engines.js';
 
 type Handler = (url: URL) => { status?: number; body?: unknown; hang?: boolean };
 const servers: http.Server[] = [];
@@ -159,5 +160,20 @@ describe('ComfyUI engine', () => {
     const { url } = await serve(() => ({ status: 404 }));
     const result = await createLibrary({ engines: [url], cacheDir: false }).scan();
     expect(result.diagnostics.map((d) => d.message)).toEqual([`${url}: GET /models/loras: HTTP 404; neither an A1111 nor a ComfyUI API answered`]);
+  });
+});
+
+describe('algorithm from training metadata (engines send no keys)', () => {
+  it.each([
+    [{ ss_network_module: 'networks.lora' }, 'lora'],
+    [{ ss_network_module: 'networks.lora', ss_network_args: '{"conv_dim": "8", "conv_alpha": "1"}' }, 'locon'],
+    [{ ss_network_module: 'lycoris.kohya', ss_network_args: '{"algo": "loha"}' }, 'loha'],
+    [{ ss_network_module: 'lycoris.kohya', ss_network_args: '{"algo": "lokr", "factor": "8"}' }, 'lokr'],
+    [{ ss_network_module: 'lycoris.kohya', ss_network_args: '{"algo": "lora", "dora_wd": "True"}' }, 'dora'],
+    [{ ss_network_module: 'lycoris.kohya', ss_network_args: 'not json' }, 'lora'],
+    [{ ss_network_module: 'something.else' }, 'unknown'],
+    [{}, 'unknown'],
+  ])('%j → %s', (metadata, algorithm) => {
+    expect(algorithmFromMetadata(metadata)).toBe(algorithm);
   });
 });
