@@ -110,7 +110,19 @@ async function a1111Loopback() {
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => (server.closeAllConnections(), new Promise((r) => server.close(r))) };
 }
 
+/** One bare fetch round trip to the same kind of loopback server: the floor any client pays. */
+async function baselineFetch() {
+  const server = await a1111Loopback();
+  for (let i = 0; i < 20; i++) await (await fetch(server.url, { method: 'POST', body: '{}' })).text();
+  const start = performance.now();
+  for (let i = 0; i < 200; i++) await (await fetch(server.url, { method: 'POST', body: '{}' })).text();
+  const ms = (performance.now() - start) / 200;
+  await server.close();
+  console.log(`baseline: one bare fetch POST round trip on this machine: ${ms.toFixed(2)} ms`);
+}
+
 async function benchClients() {
+  await baselineFetch();
   const body = compileSource(promptFile(1), { target: 'comfyui', randomSeed: () => 1 }).prompts[0].payload;
   const comfy = await comfyLoopback();
   const client = new ComfyClient({ baseUrl: comfy.url });

@@ -192,13 +192,17 @@ export class ComfyClient {
         throw error;
       }
       const deadline = Date.now() + (this.options.jobTimeoutMs ?? 1_800_000);
+      // With the socket up, the first history read waits for its wake-up (or one poll interval):
+      // a job is never finished the moment it is queued.
+      let skipRead = !socketDropped;
       for (;;) {
         if (options.signal?.aborted) {
           // Stop the job on the engine too, not just our wait for it.
           await this.interrupt(promptId).catch(() => {});
           throw new EngineError('job interrupted; ComfyUI was asked to stop it', 'interrupted');
         }
-        const entry = await this.history(promptId);
+        const entry = skipRead ? undefined : await this.history(promptId);
+        skipRead = false;
         if (entry?.status?.completed || entry?.status?.status_str === 'error' || (entry && entry.outputs && Object.keys(entry.outputs).length > 0 && entry.status?.status_str === 'success')) {
           if (entry.status?.status_str === 'error') throw socketFailure ?? historyFailure(entry);
           const images: ComfyRunResult['images'] = [];
