@@ -117,9 +117,14 @@ describe('sdprompt tokens --engine --jsonl', () => {
     expect(human.stderr).toMatch(/A1111 cannot read this prompt/);
   });
 
-  it('gives ComfyUI chunks as [id, weight] pairs, BREAK as text', async () => {
-    const result = await run(['tokens', '--engine', 'comfyui', '--jsonl'], '{"prompt":"(cat:1.2) BREAK"}\n');
-    expect(jsonLines(result.stdout)).toEqual([{ count: 2, target: 75, chunks: [[[2368, 1.2], [2568, 1]]] }]);
+  it("gives ComfyUI's chunks as [id, weight] pairs (BREAK is text) with A1111's counter", async () => {
+    const input = ['{"prompt":"(cat:1.2) BREAK"}', '{"prompt":"a BREAK b"}', '{"prompt":"(a:1..2)"}'].join('\n');
+    const lines = jsonLines((await run(['tokens', '--engine', 'comfyui', '--jsonl'], input)).stdout);
+    // A1111: "cat" then BREAK closes a chunk that counts 75, and nothing follows.
+    expect(lines[0]).toEqual({ count: 75, target: 75, chunks: [[[2368, 1.2], [2568, 1]]] });
+    expect(lines[1]).toEqual({ count: 76, target: 150, chunks: [[[320, 1], [2568, 1], [321, 1]]] });
+    // A1111 cannot read it, ComfyUI can: ComfyUI's own count, and the reason.
+    expect(lines[2]).toMatchObject({ count: 5, target: 75, a1111Error: expect.stringMatching(/1\.\.2/) });
   });
 });
 
@@ -161,7 +166,7 @@ describe('sdprompt tokens FILE', () => {
   it("follows a .sdprompt prompt's engine parameter unless --engine overrides it", async () => {
     const file = path.join(emptyHome, 'engine.sdprompt');
     writeFileSync(file, '@prompt p\na BREAK b\n@params\nengine: comfyui\n');
-    expect((await run(['tokens', file])).stdout).toMatch(/prompt p \(positive\): 3\/75 \(ComfyUI\), 1 chunk/);
+    expect((await run(['tokens', file])).stdout).toMatch(/prompt p \(positive\): 3 tokens in 1 ComfyUI chunk$/m);
     expect((await run(['tokens', file, '--engine', 'a1111'])).stdout).toMatch(/76\/150 \(A1111 token counter\), 2 chunks/);
   });
 

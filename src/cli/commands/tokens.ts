@@ -113,15 +113,18 @@ async function runTokens(file: string | undefined, options: TokensOptions, conte
       if (typeof lineSteps !== 'number' || !Number.isInteger(lineSteps) || lineSteps < 1) {
         throw new Error('"steps" must be a positive integer');
       }
-      if (engine === 'comfyui') {
-        const chunking = counter.comfy(prompt);
-        return {
-          count: chunking.tokenCount,
-          target: chunking.target,
-          chunks: chunking.chunks.map((chunk) => chunk.tokens.map((token) => [token.id, token.weight])),
-        };
-      }
       const conditioning = conditionA1111(prompt, { steps: lineSteps });
+      if (engine === 'comfyui') {
+        // count/target stay A1111's counter (the contract); the chunks are ComfyUI's own. When A1111
+        // cannot read the prompt (ComfyUI can), the count falls back to ComfyUI's chunks and says why.
+        const chunking = counter.comfy(prompt);
+        const chunks = chunking.chunks.map((chunk) => chunk.tokens.map((token) => [token.id, token.weight]));
+        if (conditioning.error !== undefined) {
+          return { count: chunking.tokenCount, target: chunking.target, chunks, a1111Error: conditioning.error };
+        }
+        const count = counter.a1111(conditioning);
+        return { count: count.count, target: count.target, chunks };
+      }
       // A1111 itself fails on such a prompt (e.g. float('1..2')): its counter shows no number either.
       if (conditioning.error !== undefined) throw new Error(conditioning.error);
       const count = counter.a1111(conditioning);
@@ -266,11 +269,13 @@ function renderChunks(
   approximate: boolean,
 ): string {
   const mark = approximate ? '~' : '';
-  const engineName = engine === 'a1111' ? 'A1111 token counter' : 'ComfyUI';
-  const lines = [
-    `${header} ${mark}${count}/${target} (${engineName}), ${chunks.length} chunk${chunks.length === 1 ? '' : 's'}` +
-      `${approximate ? ', estimated' : ''}`,
-  ];
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  // "n/target" is A1111's display; ComfyUI shows no counter, so its view says what it fills.
+  const summary =
+    engine === 'a1111'
+      ? `${mark}${count}/${target} (A1111 token counter), ${plural(chunks.length, 'chunk')}`
+      : `${mark}${plural(chunks.reduce((sum, chunk) => sum + chunk.tokens.length, 0), 'token')} in ${plural(chunks.length, 'ComfyUI chunk')}`;
+  const lines = [`${header} ${summary}${approximate ? ', estimated' : ''}`];
   chunks.forEach((chunk, index) => {
     if (chunk.tokens.length === 0) {
       lines.push(`  chunk ${index + 1}: empty`);
