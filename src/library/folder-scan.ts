@@ -8,7 +8,7 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import { classifyCheckpointKeys, classifyEmbeddingKeys } from './classify.js';
 import { fileDiagnostic } from './diagnostics.js';
 import type { FactKind, FactsCache } from './index-store.js';
-import { buildLoraEntry, isPickle, readLoraFacts, type LoraFileFacts } from './lora-entry.js';
+import { buildLoraEntry, isPickle, LORA_EXTENSIONS, readLoraFacts, type LoraFileFacts } from './lora-entry.js';
 import type { FolderSource } from './options.js';
 import { readSafetensorsHeaderSync } from './safetensors.js';
 import {
@@ -131,7 +131,7 @@ function readSidecar<T>(context: ScanContext, kind: FactKind, file: string, pars
 }
 
 export async function scanLoraFolder(source: FolderSource, context: ScanContext): Promise<{ entries: LoraEntry[]; diagnostics: Diagnostic[] }> {
-  const { files, diagnostics } = await listFiles(source, context, ['.safetensors', '.pt', '.ckpt']);
+  const { files, diagnostics } = await listFiles(source, context, LORA_EXTENSIONS);
   const entries = await mapCooperatively(files, (found): LoraEntry | undefined => {
     const info = statOrUndefined(found.absolute);
     if (!info) return undefined; // removed while scanning

@@ -27,6 +27,7 @@ export interface LoraFileFacts {
   tagFrequency: Array<{ tag: string; count: number }>;
 }
 
+/** The extensions A1111 lists as networks (Lora/networks.py list_available_networks). */
 export const LORA_EXTENSIONS = ['.safetensors', '.pt', '.ckpt'] as const;
 const METADATA_VALUE_LIMIT = 1_000;
 
