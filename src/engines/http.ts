@@ -41,7 +41,7 @@ export interface RequestOptions {
   body?: string | Uint8Array | FormData;
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Retry connection errors even for POST (safe when the server never saw the request). */
+  /** `false`: never retry. Otherwise connection errors are retried: GET always, POST only when refused. */
   retry?: boolean;
 }
 
@@ -99,7 +99,10 @@ export class HttpClient {
         if (code === undefined) {
           throw new EngineError(`cannot reach ${this.options.engine} at ${this.baseUrl}: ${error instanceof Error ? error.message : String(error)}`, 'connection');
         }
-        if (attempt >= attempts) {
+        // A POST that may have reached the server is not repeated (it could queue a job twice);
+        // a refused connection means the server never saw it.
+        const mayRepeat = method === 'GET' || code === 'ECONNREFUSED';
+        if (attempt >= attempts || !mayRepeat) {
           const what = code === 'ECONNREFUSED' ? 'connection refused' : code;
           throw new EngineError(
             `cannot connect to ${this.options.engine} at ${this.baseUrl} (${what}) after ${attempt} attempt${attempt > 1 ? 's' : ''}; is it running with its API enabled?`,
