@@ -36,7 +36,7 @@ export async function loadToolchain(report: (message: string) => void = (message
   };
   if (semantics && conditioning) {
     // A keystroke changes one prompt of a file: every other prompt's A1111 model comes from here.
-    const condition = memoizedConditioner(conditioning.conditionPrompt, 1024);
+    const condition = memoizedConditioner(conditioning.conditionPrompt, 256);
     toolchain.analyze = (ast, options) =>
       semantics.analyze(ast, { ...(options.filePath ? { path: options.filePath } : {}), ...(options.readFile ? { readFile: options.readFile } : {}), condition });
   }
