@@ -58,6 +58,8 @@ async function runRenderCommand(files: string[], flags: RenderFlags, context: Cl
   const { parseSweep, SweepError } = await import('../../render/sweep.js');
   const { planRender, runRender } = await import('../../render/render.js');
   const { EngineError } = await import('../../engines/http.js');
+  const { notesToDiagnostics } = await import('../../compile/compile.js');
+  const { LineIndex } = await import('../../compile/positions.js');
 
   const url = flags.engine ?? context.env.SDPROMPT_ENGINE;
   let kind = flags.engineType as (typeof RENDER_ENGINE_KINDS)[number] | undefined;
@@ -115,13 +117,10 @@ async function runRenderCommand(files: string[], flags: RenderFlags, context: Cl
     let docs = compiled.prompts.map((p) => p.ir);
     if (flags.prompt !== undefined) docs = docs.filter((d) => d.name === flags.prompt || String(d.index + 1) === flags.prompt);
     // Lossy steps for this engine, once per prompt, before anything is sent.
+    const lines = new LineIndex(text);
     for (const doc of docs) {
-      const { compileIr, notesToDiagnostics } = await import('../../compile/compile.js');
-      const { LineIndex } = await import('../../compile/positions.js');
-      const notes = compileIr(doc, kind === 'forge' || kind === 'sdnext' || kind === 'a1111' ? kind : kind === 'comfyui' ? 'comfyui' : 'sdcpp', { randomSeed: () => 0 }).notes.filter(
-        (n) => n.code !== 'engine/random-seed',
-      );
-      for (const d of notesToDiagnostics(notes, new LineIndex(text))) if (d.severity !== 'info') context.stderr.write(formatDiagnosticLine(file, d));
+      const notes = engine.compile(doc).notes.filter((note) => note.severity !== 'info');
+      for (const d of notesToDiagnostics(notes, lines)) context.stderr.write(formatDiagnosticLine(file, d));
     }
     sources.push({ file: full, text, docs });
   }
