@@ -35,6 +35,7 @@ const TRAINING_FIELDS: Array<[string, string]> = [
   ['ss_network_module', 'network module'],
   ['ss_network_dim', 'network dim'],
   ['ss_network_alpha', 'network alpha'],
+  ['ss_network_args', 'network args'],
   ['ss_clip_skip', 'clip skip'],
   ['ss_resolution', 'resolution'],
   ['modelspec.resolution', 'resolution'],

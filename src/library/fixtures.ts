@@ -21,6 +21,8 @@ export interface KohyaMetadataOptions {
   triggerPhrase?: string;
   title?: string;
   module?: string;
+  /** `ss_network_args` (JSON text), as sd-scripts writes `--network_args`. */
+  networkArgs?: Record<string, string>;
   trainedWords?: string[];
   seed?: number;
 }
@@ -53,6 +55,7 @@ export function kohyaMetadata(options: KohyaMetadataOptions): Record<string, str
     ss_max_train_steps: String(images * 5),
     ss_lr_scheduler: 'cosine_with_restarts',
     ss_network_module: options.module ?? 'networks.lora',
+    ...(options.networkArgs ? { ss_network_args: JSON.stringify(options.networkArgs) } : {}),
     ss_network_dim: String(options.rank),
     ss_network_alpha: String(options.alpha),
     ss_mixed_precision: 'fp16',
@@ -106,6 +109,21 @@ export interface LoraFixture extends LoraTensorOptions {
   seed?: number;
   /** Write a pickle-era `.pt` file instead (arbitrary bytes: it is never opened). */
   pickle?: boolean;
+}
+
+/** The `ss_network_module` / `ss_network_args` a trainer writes for each format. */
+function networkSettings(format: LoraFixture['format'], rank: number, alpha: number): { module?: string; networkArgs?: Record<string, string> } {
+  switch (format) {
+    case 'locon':
+      return { networkArgs: { conv_dim: String(rank), conv_alpha: String(alpha) } };
+    case 'loha':
+    case 'lokr':
+      return { module: 'lycoris.kohya', networkArgs: { algo: format, preset: 'full' } };
+    case 'dora':
+      return { module: 'lycoris.kohya', networkArgs: { algo: 'lora', dora_wd: 'True' } };
+    default:
+      return {};
+  }
 }
 
 /** A small gradient PNG, different per seed. */
@@ -174,7 +192,7 @@ export async function writeLoraFixture(dir: string, fixture: LoraFixture): Promi
         ...(fixture.triggerPhrase ? { triggerPhrase: fixture.triggerPhrase } : {}),
         ...(fixture.trainedWords ? { trainedWords: fixture.trainedWords } : {}),
         ...(fixture.title ? { title: fixture.title } : {}),
-        ...(fixture.format === 'loha' || fixture.format === 'lokr' ? { module: 'lycoris.kohya' } : {}),
+        ...networkSettings(fixture.format, rank, alpha),
       });
     } else if (fixture.metadata !== 'none') metadata = { ...fixture.metadata };
     let built = buildSafetensors(tensors, metadata, seed);
