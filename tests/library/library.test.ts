@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createLibrary, type LoraLibrary } from '../../src/library/index.js';
 import { writeExampleLibrary } from '../../src/library/fixture-sets.js';
 import { writeEmbeddingFixture, writeLoraFixture } from '../../src/library/fixtures.js';
+import { algorithmFromMetadata } from '../../src/library/engines.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -170,6 +171,14 @@ describe('folders on disk', () => {
     await writeLoraFixture(dir, { name: 'x', family: 'sd1', userMetadata: { 'sd version': version } });
     const [entry] = (await createLibrary({ loraDirs: [dir], cacheDir: false }).scan()).loras;
     expect([entry!.baseModel, entry!.baseModelSource, entry!.a1111Version]).toEqual([baseModel, source, shown]);
+  });
+
+  it.each(['kohya', 'locon', 'loha', 'lokr', 'dora'] as const)('a %s file: the keys and the training metadata name the same algorithm', async (format) => {
+    const dir = await tempDir(`algo-${format}`);
+    await writeLoraFixture(dir, { name: 'x', family: 'sd1', format, rank: 2 });
+    const [entry] = (await createLibrary({ loraDirs: [dir], cacheDir: false }).scan()).loras;
+    expect(entry!.algorithm).toBe(format === 'kohya' ? 'lora' : format);
+    expect(algorithmFromMetadata(entry!.metadata)).toBe(entry!.algorithm);
   });
 
   it('reports a bad sidecar and keeps the LoRA', async () => {
