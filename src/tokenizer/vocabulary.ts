@@ -168,7 +168,10 @@ function finish(tokens: string[], ids: Map<string, number>, merges: MergeList, s
   for (let rank = 0; rank < MERGE_COUNT; rank++) {
     const leftId = ids.get(merges.lefts[rank]!);
     const rightId = ids.get(merges.rights[rank]!);
-    const mergedId = firstMergeId !== undefined ? firstMergeId + rank : ids.get(merges.joined[rank]!);
+    // In CLIP's layout merge i is token 512 + i; checking that costs less than a lookup.
+    const joined = merges.joined[rank]!;
+    const mergedId =
+      firstMergeId !== undefined ? firstMergeId + rank : tokens[512 + rank] === joined ? 512 + rank : ids.get(joined);
     if (leftId === undefined || rightId === undefined || mergedId === undefined) {
       throw new VocabularyError(
         `${source}: merge ${rank + 1} (${merges.lefts[rank]} ${merges.rights[rank]}) refers to tokens missing from the vocabulary`,
@@ -238,20 +241,40 @@ export function vocabularyFromGzip(data: Uint8Array, source: string): ClipVocabu
   return vocabularyFromMergesText(text, source);
 }
 
-/** Builds the vocabulary from a Hugging Face `vocab.json` and `merges.txt` (tokenization_clip.py). */
-export function vocabularyFromHuggingFace(vocabJson: string, mergesText: string, source: string): ClipVocabulary {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(vocabJson);
-  } catch (error) {
-    throw new VocabularyError(`${source}: vocab.json is not JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+/** One `"token": id` member of vocab.json. */
+const VOCAB_ENTRY = /"((?:[^"\\]|\\.)*)"\s*:\s*([^,}\s]+)/g;
+
+/**
+ * Reads vocab.json's members without building a 49,408-key object (JSON.parse of it costs about as much
+ * as the rest of the load); strings with escapes still go through JSON.parse. Anything that is not a
+ * flat object of strings to ids fails validation below.
+ */
+function vocabEntries(vocabJson: string, source: string): Array<[string, unknown]> {
+  const trimmed = vocabJson.trim();
+  if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) {
     throw new VocabularyError(`${source}: vocab.json is not an object of token → id`);
   }
+  const entries: Array<[string, unknown]> = [];
+  for (const match of trimmed.matchAll(VOCAB_ENTRY)) {
+    const raw = match[1]!;
+    let token: string;
+    let id: unknown;
+    try {
+      token = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+      id = JSON.parse(match[2]!);
+    } catch {
+      throw new VocabularyError(`${source}: vocab.json is not JSON near ${JSON.stringify(match[0].slice(0, 40))}`);
+    }
+    entries.push([token, id]);
+  }
+  return entries;
+}
+
+/** Builds the vocabulary from a Hugging Face `vocab.json` and `merges.txt` (tokenization_clip.py). */
+export function vocabularyFromHuggingFace(vocabJson: string, mergesText: string, source: string): ClipVocabulary {
   const ids = new Map<string, number>();
   const tokens: string[] = [];
-  for (const [token, id] of Object.entries(parsed as Record<string, unknown>)) {
+  for (const [token, id] of vocabEntries(vocabJson, source)) {
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= VOCABULARY_SIZE || tokens[id] !== undefined) {
       throw new VocabularyError(`${source}: vocab.json entry ${JSON.stringify(token)} has a bad id ${JSON.stringify(id)}`);
     }
