@@ -8,9 +8,9 @@ import type { PromptNode, PromptText } from '../grammar/ast.js';
 
 /**
  * True when A1111's reading of these nodes hinges on lark's tie-breaking, so that even whitespace
- * next to a bracket can change it: a node rebuilt by error recovery, an unclosed bracket, a stray
- * closer, or brackets that A1111's schedule grammar cannot take as a group (`[a:b:c:d]`,
- * `(a:b:c)`), which lark then reads as literal characters in more than one way
+ * next to a bracket can change it: a node rebuilt by error recovery, an unclosed bracket (also
+ * one around an AND), a stray closer, or brackets that A1111's schedule grammar cannot take as a
+ * group (`[a:b:c:d]`, `(a:b:c)`), which lark then reads as literal characters in more than one way
  * (src/semantics/a1111/scheduleGrammar.ts). Such prompt texts are left as written; the linter
  * reports all of these.
  */
@@ -20,8 +20,14 @@ export function isFragile(nodes: readonly PromptNode[]): boolean {
     switch (node.kind) {
       case 'error':
         return true;
+      case 'network':
+        // `<lora:\(…`: the tree ends the open tag before `(`, but the backslash escapes it.
+        if (!node.closed && /(^|[^\\])(\\\\)*\\$/.test(node.args.map((arg) => arg.raw).join(':'))) return true;
+        break;
       case 'emphasis': {
-        if (!node.closed) return true;
+        // Brackets around an AND: A1111 splits on AND first (prompt_parser.py
+        // get_multicond_prompt_list), so each part holds one unclosed bracket.
+        if (!node.closed || containsAnd(node.body)) return true;
         const colons = node.body.filter((child) => child.kind === 'text' && (child.raw === ':' || child.raw === '|')).length;
         if (node.bracket === 'square' ? colons > 0 : colons > 0 && node.weight !== undefined) return true;
         if (node.bracket === 'round' && colons > 1) return true;
@@ -94,4 +100,25 @@ export function containsAnd(nodes: readonly PromptNode[]): boolean {
         return false;
     }
   });
+}
+
+/**
+ * A1111 strips extra-network tags before it splits on `\bAND\b` and `\bBREAK\b`
+ * (modules/extra_networks.py runs first), so a tag written right against a keyword can make the
+ * keyword part of a word: `:.5<lora:x:1>AND` is the plain text `:.5AND` to A1111, while the tree,
+ * read before stripping, shows an AND weight and an AND. Such text is left as written.
+ */
+export function hasTagAgainstKeyword(nodes: readonly PromptNode[]): boolean {
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    if (node.kind === 'network' && node.closed) {
+      const before = nodes[i - 1]?.kind;
+      const after = nodes[i + 1]?.kind;
+      if (before === 'and' || before === 'break' || before === 'and-weight' || after === 'and' || after === 'break') return true;
+    }
+    if (node.kind === 'emphasis' && hasTagAgainstKeyword(node.body)) return true;
+    if (node.kind === 'schedule' && ((node.from !== undefined && hasTagAgainstKeyword(node.from)) || hasTagAgainstKeyword(node.to))) return true;
+    if (node.kind === 'alternation' && node.options.some(hasTagAgainstKeyword)) return true;
+  }
+  return false;
 }

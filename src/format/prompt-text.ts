@@ -16,10 +16,10 @@
  * `${fragment}` references are printed as written (A1111 passes network arguments on as raw
  * strings, and a schedule that lark rejects is plain text).
  */
-import type { EmphasisNode, PromptNode, PromptText, ScheduleNode } from '../grammar/ast.js';
+import type { PromptNode, PromptText, ScheduleNode } from '../grammar/ast.js';
 import { textIndexOf } from '../grammar/source-map.js';
 import { firstClass, lastClass, mayJoin, type EdgeClass } from './clip-pieces.js';
-import { ESCAPED_NETWORK, containsAnd, isFragile, mayFormTagAcrossFragments } from './as-written.js';
+import { ESCAPED_NETWORK, hasTagAgainstKeyword, isFragile, mayFormTagAcrossFragments } from './as-written.js';
 import { canonicalWeight } from './numbers.js';
 
 interface LiteralPiece {
@@ -177,15 +177,6 @@ function scheduleTail(source: PromptSource, node: ScheduleNode): string {
   return tail.startsWith(':') && tail.endsWith(']') ? tail : `:${node.when.raw}]`;
 }
 
-/** The closing `)`, `]` or `:w)` of an emphasis exactly as written. */
-function emphasisTail(source: PromptSource, node: EmphasisNode): string {
-  const end = textIndexOf(source.sourceMap, node.range.end.offset);
-  if (!node.weight) return source.text.slice(end - 1, end);
-  let colon = textIndexOf(source.sourceMap, node.weight.range.start.offset) - 1;
-  while (colon > 0 && source.text[colon] !== ':') colon--;
-  return source.text.slice(colon, end);
-}
-
 function writeNodes(writer: PieceWriter, nodes: readonly PromptNode[]): void {
   for (const node of nodes) writeNode(writer, node);
 }
@@ -199,14 +190,6 @@ function writeNode(writer: PieceWriter, node: PromptNode): void {
       writer.literal(',', { comma: true, closer: true });
       return;
     case 'emphasis': {
-      if (containsAnd(node.body)) {
-        // A1111 splits on AND before it looks at brackets (prompt_parser.py
-        // get_multicond_prompt_list), so these brackets are plain text in two different parts.
-        writer.literal(node.bracket === 'round' ? '(' : '[');
-        writeNodes(writer, node.body);
-        if (node.closed) writer.literal(emphasisTail(writer.source, node));
-        return;
-      }
       writer.structural(node.bracket === 'round' ? '(' : '[', { opener: true });
       writeNodes(writer, node.body);
       if (node.weight) {
@@ -370,6 +353,7 @@ export interface PrintedPromptText {
 export function printPromptLines(prompt: PromptText, context: PrintContext = {}): PrintedPromptText {
   const asWritten =
     isFragile(prompt.body) ||
+    hasTagAgainstKeyword(prompt.body) ||
     (prompt.text.includes('\\<') && ESCAPED_NETWORK.test(prompt.text)) ||
     mayFormTagAcrossFragments(prompt, context.fragmentBody === true);
   if (asWritten) {
