@@ -11,6 +11,7 @@ import {
   discoverVocabulary,
   huggingFaceCaches,
   missingVocabularyMessage,
+  vocabularyFromHuggingFace,
   type ClipVocabulary,
 } from '../../src/tokenizer/index.js';
 import { sharedGzip, sharedVocabulary } from './shared.js';
@@ -120,6 +121,15 @@ describe('vocabulary discovery', () => {
   it('fails loudly on an explicit path that is missing or not a CLIP vocabulary', () => {
     expect(() => discoverVocabulary({ explicitPath: path.join(root, 'nope'), env: {} })).toThrow(/no such file/);
     expect(() => discoverVocabulary({ explicitPath: path.join(root, 'broken'), env: {} })).toThrow(VocabularyError);
+  });
+
+  it('rejects malformed vocab.json and merges.txt with a message naming the file', () => {
+    const merges = '#version: 0.2\ni n\n';
+    expect(() => vocabularyFromHuggingFace('[1, 2]', merges, 'v')).toThrow(/v: vocab.json is not an object/);
+    expect(() => vocabularyFromHuggingFace('{"a": "x"}', merges, 'v')).toThrow(/v: vocab.json entry "a" has a bad id/);
+    expect(() => vocabularyFromHuggingFace('{"a": 1, "b": 1}', merges, 'v')).toThrow(/bad id 1/);
+    expect(() => vocabularyFromHuggingFace('{"a": 1}', 'i n\n', 'v')).toThrow(/#version/);
+    expect(() => vocabularyFromHuggingFace('{"a": 1}', merges, 'v')).toThrow(/only 1 merges/);
   });
 
   it('rejects a broken candidate with a reason and keeps searching', () => {
