@@ -48,6 +48,14 @@ describe('formatRange', () => {
     expect(formatRange(tidy, tidy.indexOf('\n\n') + 1, tidy.indexOf('\n\n') + 2)).toEqual({ edits: [] });
   });
 
+  it('keeps CRLF line endings and a byte order mark outside the edit', () => {
+    const text = '\uFEFF@prompt a\r\nx ,y\r\n@negative\r\nz\r\n';
+    const result = formatRange(text, 12, 12);
+    if ('error' in result) throw new Error('unexpected error');
+    expect(apply(text, result.edits)).toBe('\uFEFF@prompt a\r\nx, y\r\n@negative\r\nz\r\n');
+    expect(result.edits[0]!.start).toBe(1);
+  });
+
   it('refuses a file with syntax errors', () => {
     const result = formatRange('@prompt a\n(x:1..2)\n', 12, 12);
     expect('error' in result).toBe(true);
