@@ -18,7 +18,9 @@ export const ambiguousStructure: Rule = {
   check(context) {
     for (const site of context.promptTexts()) {
       const resolved = site.resolved;
-      if (!resolved || site.role === 'fragment') continue;
+      // Without a '[' there is no schedule or alternation, so every reading gives the same text and
+      // the (costly, lazily computed) A1111 model need not be built for this rule.
+      if (!resolved || site.role === 'fragment' || !resolved.text.includes('[')) continue;
       for (const ambiguity of resolved.a1111?.ambiguities ?? []) {
         context.report({
           range: context.rangeInResolved(resolved, ambiguity.textStart, ambiguity.textEnd),

@@ -19,7 +19,8 @@ export const scheduleFallback: Rule = {
   check(context) {
     for (const site of context.promptTexts()) {
       const resolved = site.resolved;
-      if (!resolved || site.role === 'fragment' || !resolved.a1111?.scheduleFallback) continue;
+      // Only a prompt with a '[' has schedules or alternations to lose; skip the A1111 model otherwise.
+      if (!resolved || site.role === 'fragment' || !resolved.text.includes('[') || !resolved.a1111?.scheduleFallback) continue;
       context.report({
         range: site.node.range,
         message:
