@@ -198,3 +198,28 @@ export function classifyEmbeddingKeys(tensors: Map<string, TensorInfo>): { baseM
   const width = params.shape[1];
   return { baseModel: width === 768 ? 'sd1' : width === 1024 ? 'sd2' : 'unknown', vectors: params.shape[0] };
 }
+
+/**
+ * Without the keys (an engine sends only metadata), the training settings tell the algorithm:
+ * sd-scripts `networks.lora` is LoRA, or LoCon with a `conv_dim`; LyCORIS writes its `algo`.
+ */
+export function algorithmFromMetadata(metadata: Record<string, string>): NetworkAlgorithm {
+  const module = metadata['ss_network_module'];
+  let args: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(metadata['ss_network_args'] ?? '{}');
+    if (parsed && typeof parsed === 'object') args = parsed as Record<string, unknown>;
+  } catch {
+    // not JSON: no arguments to read
+  }
+  if (module === 'networks.lora' || module === 'networks.dylora') return args['conv_dim'] !== undefined ? 'locon' : 'lora';
+  if (module?.startsWith('lycoris.')) {
+    const algo = String(args['algo'] ?? 'lora').toLowerCase();
+    const known: Record<string, NetworkAlgorithm> = {
+      lora: 'lora', locon: 'locon', loha: 'loha', lokr: 'lokr', ia3: 'ia3', full: 'full', 'diag-oft': 'oft', oft: 'oft', boft: 'oft', glora: 'glora',
+    };
+    const algorithm = known[algo] ?? 'unknown';
+    return algorithm === 'lora' && args['dora_wd'] !== undefined && String(args['dora_wd']).toLowerCase() === 'true' ? 'dora' : algorithm;
+  }
+  return 'unknown';
+}

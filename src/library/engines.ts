@@ -11,10 +11,13 @@
 import type { Diagnostic } from '../core/diagnostic.js';
 import { fileDiagnostic } from './diagnostics.js';
 import { mapLimit } from './folder-scan.js';
+import { algorithmFromMetadata } from './classify.js';
 import { buildLoraEntry, isPickle, type LoraFileFacts } from './lora-entry.js';
+
+export { algorithmFromMetadata } from './classify.js';
 import type { EngineKind, EngineSourceOptions } from './options.js';
 import { parseTagFrequency } from './sidecars.js';
-import type { BaseModel, CheckpointEntry, EmbeddingEntry, LoraEntry, NetworkAlgorithm, SourceRef } from './types.js';
+import type { BaseModel, CheckpointEntry, EmbeddingEntry, LoraEntry, SourceRef } from './types.js';
 
 export interface EngineInventory {
   kind?: EngineKind;
@@ -151,31 +154,6 @@ function baseName(file: string): string {
 
 function stemOf(file: string): string {
   return baseName(file).replace(/\.[^.]+$/, '');
-}
-
-/**
- * Without the keys (an engine sends only metadata), the training settings tell the algorithm:
- * sd-scripts `networks.lora` is LoRA, or LoCon with a `conv_dim`; LyCORIS writes its `algo`.
- */
-export function algorithmFromMetadata(metadata: Record<string, string>): NetworkAlgorithm {
-  const module = metadata['ss_network_module'];
-  let args: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(metadata['ss_network_args'] ?? '{}');
-    if (parsed && typeof parsed === 'object') args = parsed as Record<string, unknown>;
-  } catch {
-    // not JSON: no arguments to read
-  }
-  if (module === 'networks.lora' || module === 'networks.dylora') return args['conv_dim'] !== undefined ? 'locon' : 'lora';
-  if (module?.startsWith('lycoris.')) {
-    const algo = String(args['algo'] ?? 'lora').toLowerCase();
-    const known: Record<string, NetworkAlgorithm> = {
-      lora: 'lora', locon: 'locon', loha: 'loha', lokr: 'lokr', ia3: 'ia3', full: 'full', 'diag-oft': 'oft', oft: 'oft', boft: 'oft', glora: 'glora',
-    };
-    const algorithm = known[algo] ?? 'unknown';
-    return algorithm === 'lora' && args['dora_wd'] !== undefined && String(args['dora_wd']).toLowerCase() === 'true' ? 'dora' : algorithm;
-  }
-  return 'unknown';
 }
 
 function engineLora(relativePath: string, alias: string | undefined, metadata: Record<string, string>, source: SourceRef): LoraEntry {

@@ -2,7 +2,7 @@
  * Builds a LoraEntry from what the file's header says (cached per file) and what its sidecars say.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
-import { a1111Version, classifyLoraKeys, familyFromCivitai, familyFromMetadata, familyFromUserVersion } from './classify.js';
+import { a1111Version, algorithmFromMetadata, classifyLoraKeys, familyFromCivitai, familyFromMetadata, familyFromUserVersion } from './classify.js';
 import { fileDiagnostic } from './diagnostics.js';
 import { readSafetensorsHeaderSync, readScalarTensorSync } from './safetensors.js';
 import { parseTagFrequency, parseTrainedWords, splitTriggerText, type CivitaiInfo, type UserMetadata } from './sidecars.js';
@@ -178,7 +178,8 @@ export function buildLoraEntry(parts: LoraParts): LoraEntry {
     alias,
     aliasForbidden: false,
     keyFormat: facts.keyFormat,
-    algorithm: facts.algorithm,
+    // Keys the library cannot place: the training settings may still say what the network is.
+    algorithm: facts.algorithm !== 'unknown' ? facts.algorithm : algorithmFromMetadata(facts.metadata),
     baseModel,
     baseModelSource,
     a1111Version: userVersion === 'SD1' || userVersion === 'SD2' || userVersion === 'SDXL' || userVersion === 'Unknown'
