@@ -10,7 +10,7 @@ import { conditionPrompt, type Conditioner } from './conditioning.js';
 import { FragmentExpander, type FragmentDefinition } from './fragments.js';
 import { loadIncludes } from './includes.js';
 import { loraUsesOf } from './loras.js';
-import type { FileModel, GenerationParameters, PromptModel, ResolvedPrompt } from './model.js';
+import type { A1111Conditioning, FileModel, GenerationParameters, PromptModel, ResolvedPrompt } from './model.js';
 import { samplerStepMultiplier } from './parameter-values.js';
 import { ParameterReader, cloneParameters, defaultParameters } from './parameters.js';
 
@@ -59,17 +59,27 @@ export function analyze(file: PromptFile, options: AnalyzeOptions = {}): FileMod
     const hiresPass = parameters.hires
       ? { steps: firstPass.steps, hiresSteps: (parameters.hires.steps || parameters.steps) * multiplier }
       : undefined;
-    const resolved = {
+    // The A1111 model is the costly part and many readers (formatter, outline, completion) never look
+    // at it: it runs on first read of `a1111` (and `a1111Hires`), once. Getters written in an object
+    // literal are own enumerable properties, so JSON output and deep equality see them like any other.
+    let first: A1111Conditioning | undefined;
+    let hires: A1111Conditioning | undefined;
+    const resolved: ResolvedPrompt = {
       node: text,
       text: expanded.text,
       sourceMap: expanded.sourceMap,
+      get a1111(): A1111Conditioning {
+        return (first ??= condition(expanded.text, firstPass));
+      },
       loras: loraUsesOf(expanded.text, expanded.sourceMap, lines),
-    } as ResolvedPrompt;
-    // The A1111 model is the costly part and many readers (formatter, outline, completion) never look
-    // at it: it runs on first access of `a1111`, once. The property is enumerable, so JSON output and
-    // deep equality see it like any other.
-    lazyProperty(resolved, 'a1111', () => condition(expanded.text, firstPass));
-    if (hiresPass) lazyProperty(resolved, 'a1111Hires', () => condition(expanded.text, hiresPass));
+    };
+    if (hiresPass) {
+      Object.defineProperty(resolved, 'a1111Hires', {
+        enumerable: true,
+        configurable: true,
+        get: () => (hires ??= condition(expanded.text, hiresPass)),
+      });
+    }
     return resolved;
   };
 
@@ -85,23 +95,6 @@ export function analyze(file: PromptFile, options: AnalyzeOptions = {}): FileMod
   });
 
   return { file, prompts, diagnostics: dedupe(diagnostics) };
-}
-
-/** Defines `key` on `target` as an enumerable getter that computes the value once, on first read. */
-function lazyProperty<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): void {
-  let value: T[K] | undefined;
-  let done = false;
-  Object.defineProperty(target, key, {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      if (!done) {
-        value = compute();
-        done = true;
-      }
-      return value;
-    },
-  });
 }
 
 /** A fragment used by several prompts reports its problems once. */
