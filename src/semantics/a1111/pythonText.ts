@@ -36,7 +36,10 @@ function digitValue(codePoint: number): number {
  * re_attention, `[-+]?(?:\d+\.?|\d*\.\d+)` in re_weight). Returns undefined where Python raises
  * ValueError (`'.'`, `'1..2'`). Unicode digits count, as in Python.
  */
+const ASCII_DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)$/;
+
 export function pythonFloat(text: string): number | undefined {
+  if (ASCII_DECIMAL.test(text)) return Number(text);
   let ascii = '';
   for (const char of text) {
     const code = char.codePointAt(0)!;

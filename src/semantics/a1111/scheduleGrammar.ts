@@ -76,14 +76,13 @@ function isLiteralBracket(char: string | undefined): boolean {
 /** Parses the bracket structure of one prompt text. Pure; all memo tables are local. */
 export class ScheduleParser {
   private readonly n: number;
-  /** -2 unknown, -1 not a group, else the group's end. */
-  private readonly groupEnds: number[];
+  /** Known group ends by start (-1: not a group); sparse, since only brackets are asked. */
+  private readonly groupEnds = new Map<number, number>();
   readonly groups = new Map<number, BracketGroup>();
   private readonly signatures = new Map<number, number>();
 
   constructor(readonly text: string) {
     this.n = text.length;
-    this.groupEnds = filled(this.n, -2);
   }
 
   /** End of the greedy `plain` token at p (p when none matches). */
@@ -137,15 +136,15 @@ export class ScheduleParser {
 
   /** End of the emphasized/scheduled/alternate group starting at p, or -1. */
   groupEnd(p: number): number {
-    const known = this.groupEnds[p]!;
-    if (known !== -2) return known;
+    const known = this.groupEnds.get(p);
+    if (known !== undefined) return known;
     const group = this.parseGroup(p);
     if (group !== undefined) {
       this.groups.set(p, group);
-      this.groupEnds[p] = group.end;
+      this.groupEnds.set(p, group.end);
       return group.end;
     }
-    this.groupEnds[p] = -1;
+    this.groupEnds.set(p, -1);
     return -1;
   }
 
