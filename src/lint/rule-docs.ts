@@ -13,6 +13,7 @@ function exampleBlock(example: RuleExample): string {
   if (example.options) notes.push(`options \`${JSON.stringify(example.options)}\``);
   if (example.settings?.engine) notes.push(`engine \`${example.settings.engine}\``);
   if (example.library) notes.push(`library ${JSON.stringify(example.library)}`);
+  if (example.tokenizer) notes.push('a CLIP vocabulary configured');
   let text = (notes.length ? `With ${notes.join(', ')}:\n\n` : '') + fence(example.code);
   if (example.output !== undefined) text += `\n\nAfter \`sdprompt lint --fix\`:\n\n${fence(example.output)}`;
   return text;

@@ -31,6 +31,8 @@ export interface RuleExample {
   output?: string;
   /** Names of LoRAs, embeddings, wildcards the example's library contains (see tests/lint). */
   library?: ExampleLibrary;
+  /** Run with the real CLIP tokenizer (the tests load the shared vocabulary). */
+  tokenizer?: boolean;
 }
 
 /** The in-memory library an example runs against (docs and tests build a LintLibrary from it). */

@@ -2,8 +2,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinRules, lint, lintAndFix, exampleLibrary, type LintOptions, type Rule, type RuleExample } from '../../src/lint/index.js';
 import { parse } from '../../src/grammar/index.js';
+import { readFileSync } from 'node:fs';
+import { ClipTokenizer, PromptTokenCounter, vocabularyFromGzip } from '../../src/tokenizer/index.js';
+import type { LintTokenizer } from '../../src/lint/index.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+let sharedTokenizer: LintTokenizer | undefined;
+/** The real tokenizer over ../shared/data/clip (a missing vocabulary fails the test, it does not skip it). */
+export function clipTokenizer(): LintTokenizer {
+  const file = path.resolve(repoRoot, '../shared/data/clip/bpe_simple_vocab_16e6.txt.gz');
+  sharedTokenizer ??= new PromptTokenCounter(new ClipTokenizer(vocabularyFromGzip(readFileSync(file), file)));
+  return sharedTokenizer;
+}
 
 /** Options that run only `rule` (at warn when its default is off), with the example's options and library. */
 export function onlyRule(rule: Rule, example: RuleExample = { code: '' }): LintOptions {
@@ -14,6 +25,7 @@ export function onlyRule(rule: Rule, example: RuleExample = { code: '' }): LintO
   return {
     config: { rules, engine: example.settings?.engine ?? 'a1111' },
     ...(example.library ? { library: exampleLibrary(example.library) } : {}),
+    ...(example.tokenizer ? { tokenizer: clipTokenizer() } : {}),
   };
 }
 

@@ -17,7 +17,13 @@ export const chunkBoundary: Rule = {
     requires: ['tokenizer'],
     rationale:
       'Each chunk of 75 tokens is encoded on its own and the results are concatenated, so words on either side of a boundary do not influence each other. Add a comma or a BREAK before the phrase, or shorten the text before it.',
-    examples: { valid: [{ code: 'a house, a garden' }], invalid: [] },
+    examples: {
+      valid: [{ code: 'a house, a garden', tokenizer: true }, { code: `${'cat '.repeat(74)}BREAK red house`, tokenizer: true }],
+      invalid: [
+        { code: `${'cat '.repeat(74)}red house`, tokenizer: true, errors: 1 },
+        { code: `${'cat '.repeat(70)}, (red roof, blue door, green window:1.2)`, tokenizer: true, errors: 1 },
+      ],
+    },
   },
   check(context) {
     const tokenizer = context.tokenizer!;

@@ -14,7 +14,10 @@ export const tooManyChunks: Rule = {
       properties: { maxChunks: { type: 'integer', minimum: 1 } },
     },
     defaultOptions: { maxChunks: 3 },
-    examples: { valid: [{ code: 'a house, a garden' }], invalid: [] },
+    examples: {
+      valid: [{ code: 'a house, a garden', tokenizer: true }, { code: `${'cat '.repeat(70)}`, tokenizer: true, options: { maxChunks: 1 } }],
+      invalid: [{ code: `${'cat '.repeat(90)}`, tokenizer: true, options: { maxChunks: 1 }, errors: 1 }],
+    },
   },
   check(context) {
     const tokenizer = context.tokenizer!;
