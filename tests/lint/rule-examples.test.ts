@@ -14,6 +14,9 @@ describe.each(builtinRules.map((rule) => [rule.meta.id, rule] as const))('%s', (
     expect(rule.meta.description.length).toBeGreaterThan(10);
     expect(['off', 'info', 'warn', 'error']).toContain(rule.meta.defaultSeverity);
     if (rule.meta.defaultOptions) expect(rule.meta.schema).toBeDefined();
+    // Every rule shows (and so tests) at least one case it reports and one it accepts.
+    expect(rule.meta.examples.invalid.length).toBeGreaterThan(0);
+    expect(rule.meta.examples.valid.length).toBeGreaterThan(0);
   });
 
   for (const example of rule.meta.examples.valid) {
