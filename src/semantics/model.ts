@@ -53,7 +53,7 @@ export interface SubPrompt {
 
 /**
  * A place where A1111's result depends on the lark Earley parser's hash-seeded tie-breaking, so it
- * changes between A1111 restarts. The model follows one documented interpretation (docs/language.md).
+ * changes between A1111 restarts. The model follows one documented interpretation (docs/semantics.md).
  */
 export interface Ambiguity {
   /** Offsets in the prompt text of the ambiguous bracket structure. */
