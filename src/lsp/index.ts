@@ -21,7 +21,8 @@ export interface RunOptions {
  * (not raw streams) so that closing the input ends this function instead of the process.
  */
 export async function runLanguageServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, options: RunOptions = {}): Promise<void> {
-  const toolchain = options.toolchain ?? (await (await import('./project-toolchain.js')).loadToolchain());
+  // The stages load while the client and server shake hands; requests wait for them.
+  const toolchain = options.toolchain ?? import('./project-toolchain.js').then((module) => module.loadToolchain());
   // On stdio anything printed to stdout corrupts the protocol: send stray console output to stderr.
   if (output === process.stdout) {
     console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);

@@ -39,7 +39,11 @@ import { Workspace } from './workspace.js';
 import type { LibrarySnapshot, LoraInfo, Toolchain } from './toolchain.js';
 
 export interface ServerOptions {
-  toolchain: Toolchain;
+  /**
+   * The project API. A promise lets the server answer `initialize` while the stages still load;
+   * every request about a document waits for it.
+   */
+  toolchain: Toolchain | Promise<Toolchain>;
   /** Where docs/rules/ lives, for diagnostic links; found next to the package when omitted. */
   rulesDocs?: string;
 }
@@ -58,6 +62,7 @@ export class SdpromptServer {
   readonly analyses: AnalysisCache;
   readonly scheduler: DiagnosticScheduler;
   readonly workspace: Workspace;
+  private readonly toolchain: Toolchain;
   get settings(): ServerSettings {
     return this.workspace.settings;
   }
@@ -96,8 +101,10 @@ export class SdpromptServer {
     };
     this.containment = new ErrorContainment(this.logger);
     this.started = new Promise((resolve) => (this.markStarted = resolve));
+    const { toolchain, loaded } = whenLoaded(options.toolchain, (error) => this.logger.error(`sdprompt: the language server could not load: ${error instanceof Error ? error.message : String(error)}`));
+    this.toolchain = toolchain;
     this.workspace = new Workspace(
-      options.toolchain,
+      toolchain,
       {
         get canFetchSettings() {
           return server.canFetchSettings;
@@ -114,9 +121,10 @@ export class SdpromptServer {
       this.containment,
       () => this.refreshAll(),
     );
+    this.workspace.ready = loaded;
     this.rulesDocs = options.rulesDocs ?? findRulesDocs();
     this.analyses = new AnalysisCache({
-      toolchain: options.toolchain,
+      toolchain,
       settings: () => this.settings,
       library: () => this.library,
       containment: this.containment,
@@ -296,7 +304,7 @@ export class SdpromptServer {
       settings: this.settings,
       library: this.library,
       catalog: this.workspace.catalog,
-      toolchain: this.options.toolchain,
+      toolchain: this.toolchain,
     };
     if (this.workspace.tags) context.tags = this.workspace.tags;
     return run(context);
@@ -326,6 +334,28 @@ export class SdpromptServer {
     this.scheduler.dispose();
     this.workspace.dispose();
   }
+}
+
+/**
+ * A toolchain still loading stands in for itself: its stages appear once loaded. Nothing reads it
+ * before `loaded` resolves (requests and diagnostics wait for the workspace, which waits for this).
+ */
+function whenLoaded(toolchain: Toolchain | Promise<Toolchain>, onError: (error: unknown) => void): { toolchain: Toolchain; loaded: Promise<void> } {
+  if (!(toolchain instanceof Promise)) return { toolchain, loaded: Promise.resolve() };
+  let current: Toolchain | undefined;
+  const loaded = toolchain.then(
+    (value) => {
+      current = value;
+    },
+    (error: unknown) => onError(error),
+  );
+  const unavailable = (): never => {
+    throw new Error('the parser is not loaded');
+  };
+  const standIn = new Proxy({} as Toolchain, {
+    get: (_target, key: string) => (current ? current[key as keyof Toolchain] : key === 'parse' ? unavailable : undefined),
+  });
+  return { toolchain: standIn, loaded };
 }
 
 function tagDocumentation(tag: Tag): string {
