@@ -177,6 +177,19 @@ describe('sdprompt tokens FILE', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('finds the vocabulary in a --comfyui-root (repeatable, before the file argument)', async () => {
+    const { mkdirSync, copyFileSync } = await import('node:fs');
+    const root = path.join(emptyHome, 'ComfyUI');
+    mkdirSync(path.join(root, 'comfy', 'sd1_tokenizer'), { recursive: true });
+    // A .gz in the tokenizer folder is accepted as well as vocab.json + merges.txt.
+    copyFileSync(sharedGzip, path.join(root, 'comfy', 'sd1_tokenizer', 'bpe_simple_vocab_16e6.txt.gz'));
+    const file = path.join(emptyHome, 'cat.txt');
+    writeFileSync(file, 'a cat');
+    const result = await run(['tokens', '--comfyui-root', path.join(emptyHome, 'none'), '--comfyui-root', root, file], '', {});
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/cat\.txt: 2\/75 \(A1111 token counter\), 1 chunk/);
+  });
+
   it('estimates without a vocabulary, says so once, and marks every count', async () => {
     const result = await run(['tokens', '-'], 'a photo of a cat', {});
     if (result.stderr === '') return expect.fail('a vocabulary was found on this machine: the estimate path is untested');

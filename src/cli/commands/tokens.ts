@@ -34,14 +34,18 @@ export function registerTokens(program: Command, context: CliContext): void {
   program
     .command('tokens')
     .description('Count CLIP tokens and show where A1111/ComfyUI chunks end (docs/tokenizer.md)')
-    .argument('[file]', 'a prompt text file, or - for standard input')
+    .argument('[file]', 'a .sdprompt file, a plain prompt text file, or - for standard input')
     .option('--ids', 'print token ids (no BOS/EOS) instead of chunks')
     .option('--front-end <name>', `text cleaning: ${FRONT_ENDS.join(', ')} (default: the engine's)`)
     .option('--engine <name>', `chunking rules: ${ENGINES.join(', ')} (default: a .sdprompt prompt's engine, else a1111)`)
     .option('--jsonl', 'read JSON lines on stdin, write one JSON line per input')
     .option('--vocab <path>', 'CLIP vocabulary: a folder, vocab.json/merges.txt or bpe_simple_vocab_16e6.txt.gz')
     .option('--steps <n>', 'sampling steps for prompt-editing schedules', String(DEFAULT_STEPS))
-    .option('--comfyui-root <dir...>', 'ComfyUI installations to search for comfy/sd1_tokenizer')
+    .option(
+      '--comfyui-root <dir>',
+      'a ComfyUI installation to search for comfy/sd1_tokenizer (repeatable)',
+      (dir: string, dirs: string[] = []) => [...dirs, dir],
+    )
     .option('--backtrack <n>', "A1111's comma_padding_backtrack (0-74)", '20')
     .action(async (file: string | undefined, options: TokensOptions) => {
       context.exitCode = await runTokens(file, options, context);
