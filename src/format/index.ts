@@ -85,7 +85,8 @@ export function format(text: string, options: FormatOptions = {}): FormatResult 
   const layout = layoutOf(text);
   if ('error' in layout) return layout;
   let output = withLineEnding(renderItems(layout.items, layout.blankBefore), lineEnding(text, options));
-  if (text.startsWith(BOM)) output = BOM + output;
+  // A bare prompt's text starts with the byte order mark itself: keep exactly one.
+  if (text.startsWith(BOM)) output = BOM + (output.startsWith(BOM) ? output.slice(1) : output);
   return { output, changed: output !== text };
 }
 
@@ -128,7 +129,8 @@ export function formatRange(text: string, start: number, end: number, options: F
   let editStart = lineIndex.lineStarts[items[from]!.startLine]!;
   if (editStart === 0 && text.startsWith(BOM)) editStart = 1;
   const editEnd = lineIndex.lineEnd(items[to - 1]!.endLine);
-  const printed = renderItems(items, blankBefore, from, to).replace(/\n$/, '');
+  let printed = renderItems(items, blankBefore, from, to).replace(/\n$/, '');
+  if (editStart === 1 && printed.startsWith(BOM)) printed = printed.slice(1);
   const newText = withLineEnding(printed, lineEnding(text, options));
   if (text.slice(editStart, editEnd) === newText) return { edits: [] };
   return { edits: [{ start: editStart, end: editEnd, newText }] };

@@ -70,13 +70,16 @@ const section = fc.oneof(
 
 const lineEnding = fc.constantFrom('\n', '\n', '\r\n');
 
+/** A byte order mark, sometimes. */
+const bom = fc.constantFrom('', '', '', '', '\uFEFF');
+
 /** A structured prompt file. */
 export const structuredFile = fc
-  .tuple(fc.array(section, { minLength: 1, maxLength: 8 }), lineEnding, fc.boolean())
-  .map(([sections, eol, finalNewline]) => sections.join('\n').replace(/\n/g, eol) + (finalNewline ? eol : ''));
+  .tuple(bom, fc.array(section, { minLength: 1, maxLength: 8 }), lineEnding, fc.boolean())
+  .map(([mark, sections, eol, finalNewline]) => mark + sections.join('\n').replace(/\n/g, eol) + (finalNewline ? eol : ''));
 
 /** A bare prompt file (no directives), maybe with comments. */
-export const bareFile = fc.tuple(textBlock, lineEnding).map(([text, eol]) => text.replace(/\n/g, eol));
+export const bareFile = fc.tuple(bom, textBlock, lineEnding).map(([mark, text, eol]) => mark + text.replace(/\n/g, eol));
 
 /** An infotext block: prompt, negative prompt, parameters line. */
 export const infotextFile = fc

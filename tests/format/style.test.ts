@@ -79,6 +79,7 @@ describe('canonical style', () => {
 
   it('keeps a byte order mark', () => {
     expect(formatted('\uFEFF@prompt a\nx ,y')).toBe('\uFEFF@prompt a\nx, y\n');
+    expect(formatted('\uFEFFx ,y')).toBe('\uFEFFx, y\n');
   });
 
   it('reports changed only when the output differs', () => {
