@@ -115,6 +115,12 @@ describe('conditionA1111', () => {
         for (const segment of step.attention) [...segment.text].forEach((char, i) => expect(prompt[segment.origins[i]!]).toBe(char));
   });
 
+  it('handles thousands of unclosed brackets like A1111 (all literal, weight overflows to inf)', () => {
+    const condition = conditionA1111('('.repeat(5000) + 'a', { steps: 10 });
+    expect(condition.error).toBeUndefined();
+    expect(toExplainJson(condition).subprompts![0]!.schedules[0]!.attention).toEqual([['a', Infinity]]);
+  });
+
   it('prints non-finite weights the way Python json.dumps does', () => {
     expect(stringifyPythonJson({ w: Infinity, v: [-Infinity, NaN, 1.5] })).toBe('{"w":Infinity,"v":[-Infinity,NaN,1.5]}');
   });

@@ -28,8 +28,11 @@ export function conditionA1111(text: string, options: ScheduleOptions): A1111Con
     }
     result.subprompts = subprompts;
   } catch (error) {
-    if (!(error instanceof A1111Error)) throw error;
-    result.error = error.message;
+    // Only nesting thousands of scheduled/alternate groups deep overflows the stack; A1111 raises
+    // RecursionError far earlier (about 250 levels, in lark's tree transformer).
+    if (error instanceof RangeError) result.error = 'RecursionError: brackets nested too deeply';
+    else if (error instanceof A1111Error) result.error = error.message;
+    else throw error;
   }
   return result;
 }

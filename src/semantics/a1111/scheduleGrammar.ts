@@ -233,7 +233,13 @@ export class ScheduleParser {
 
   /** Resolves the start rule as lark does (see the module comment). */
   parse(): ScheduleStructure {
-    const { n } = this;
+    const { n, text } = this;
+    // Groups are resolved right to left, so each one only looks up groups already known after it:
+    // no recursion, whatever the nesting depth (A1111 itself accepts thousands of unclosed '(').
+    for (let p = n - 1; p >= 0; p--) {
+      const char = text[p];
+      if (char === '(' || char === '[') this.groupEnd(p);
+    }
     const wholeEnd = this.promptEnd(0);
     if (wholeEnd === n) {
       return { ok: true, pieces: n > 0 ? [{ kind: 'prompt', start: 0, end: n }] : [], groups: this.groups, ambiguities: [] };
