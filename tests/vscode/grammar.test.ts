@@ -29,6 +29,7 @@ describe('TextMate grammar', () => {
     const result = await tmgrammarTest('tests/vscode/grammar/*.test.sdprompt');
     expect(result.output).toContain('prompt.test.sdprompt run successfuly');
     expect(result.output).toContain('file.test.sdprompt run successfuly');
+    expect(result.output).toContain('infotext.test.sdprompt run successfuly');
     expect(result.code).toBe(0);
   });
 
