@@ -69,22 +69,58 @@ export function nestedMultiplier(parents: readonly PromptNode[]): number {
 
 /** A comma-separated tag of a body: its nodes and range (commas excluded). */
 export interface Tag {
+  /** The tag's nodes; text split at a line break is represented by slices of the text node. */
   nodes: PromptNode[];
   range: Range;
   /** Lower-cased text with whitespace collapsed when the tag is plain text only, else undefined. */
   plain?: string;
+  /** The comma (or BREAK / AND) that ends the tag, if any. */
+  end?: PromptNode;
 }
 
 const tagLists = new WeakMap<readonly PromptNode[], Tag[]>();
 
-/** Splits a body at its commas (and at BREAK / AND, which also end a tag). Remembered per body, like walk(). */
+/**
+ * Slices of a text node at its line breaks: in a prompt file a line break ends a tag as a comma
+ * does for the reader, although A1111 reads it as a space. Escaped text is not split (its offsets
+ * do not map one to one).
+ */
+function splitAtLineBreaks(node: TextNode): TextNode[] {
+  if (!node.value.includes('\n') || node.raw !== node.value) return [node];
+  const slices: TextNode[] = [];
+  let line = node.range.start.line;
+  let column = node.range.start.column;
+  let sliceStart = 0;
+  let startPosition = node.range.start;
+  for (let index = 0; index <= node.value.length; index++) {
+    const atEnd = index === node.value.length;
+    if (atEnd || node.value[index] === '\n') {
+      const value = node.value.slice(sliceStart, index);
+      const endPosition = { offset: node.range.start.offset + index, line, column };
+      slices.push({ kind: 'text', value, raw: value, range: { start: startPosition, end: endPosition } });
+      if (atEnd) break;
+      line++;
+      column = 0;
+      sliceStart = index + 1;
+      startPosition = { offset: node.range.start.offset + index + 1, line, column: 0 };
+      continue;
+    }
+    column++;
+  }
+  return slices;
+}
+
+/**
+ * Splits a body into tags at its commas, at BREAK / AND, and at line breaks. Empty tags are
+ * dropped. Remembered per body, like walk().
+ */
 export function tagsOf(body: readonly PromptNode[] | undefined): readonly Tag[] {
   if (!body) return [];
   const cached = tagLists.get(body);
   if (cached) return cached;
   const tags: Tag[] = [];
   let current: PromptNode[] = [];
-  const flush = () => {
+  const flush = (end?: PromptNode) => {
     const meaningful = current.filter((node) => !(node.kind === 'text' && node.value.trim() === ''));
     if (meaningful.length > 0) {
       const onlyText = meaningful.every((node) => node.kind === 'text');
@@ -100,13 +136,23 @@ export function tagsOf(body: readonly PromptNode[] | undefined): readonly Tag[] 
         nodes: meaningful,
         range: { start: meaningful[0]!.range.start, end: meaningful[meaningful.length - 1]!.range.end },
         ...(plain ? { plain } : {}),
+        ...(end ? { end } : {}),
       });
     }
     current = [];
   };
   for (const node of body) {
-    if (node.kind === 'comma' || node.kind === 'break' || node.kind === 'and' || node.kind === 'and-weight') flush();
-    else current.push(node);
+    if (node.kind === 'comma' || node.kind === 'break' || node.kind === 'and' || node.kind === 'and-weight') {
+      flush(node);
+    } else if (node.kind === 'text' && node.value.includes('\n')) {
+      const slices = splitAtLineBreaks(node);
+      slices.forEach((slice, index) => {
+        if (index > 0) flush();
+        current.push(slice);
+      });
+    } else {
+      current.push(node);
+    }
   }
   flush();
   tagLists.set(body, tags);

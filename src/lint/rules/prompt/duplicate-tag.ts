@@ -16,7 +16,10 @@ export const duplicateTag: Rule = {
     fixable: 'code',
     examples: {
       valid: [{ code: 'a house, a garden, (a house:1.2)' }],
-      invalid: [{ code: 'a house, garden, a house', errors: 1, output: 'a house, garden' }],
+      invalid: [
+        { code: 'a house, garden, a house', errors: 1, output: 'a house, garden' },
+        { code: '@prompt\na house, garden,\na house, sky', errors: 1, output: '@prompt\na house, garden,\nsky' },
+      ],
     },
   },
   check(context) {
@@ -32,20 +35,30 @@ export const duplicateTag: Rule = {
           seen.set(tag.plain, tag.range.start.line);
           continue;
         }
-        // Remove from the comma before this tag up to its end, so the list stays well-formed.
+        // Remove the repeat with one comma next to it, so the list stays well-formed: the comma
+        // before it on the same line, else the one after it.
         const index = body.indexOf(tag.nodes[0]!);
-        let start = tag.nodes[0]!.range.start.offset;
-        for (let i = index - 1; i >= 0; i--) {
+        let start = tag.range.start.offset;
+        let end = tag.range.end.offset;
+        let previousComma: PromptNode | undefined;
+        for (let i = index - 1; index > 0 && i >= 0; i--) {
           const node = body[i]!;
           if (node.kind === 'comma') {
-            start = node.range.start.offset;
+            previousComma = node;
             break;
           }
-          if (!(node.kind === 'text' && node.value.trim() === '')) break;
+          if (!(node.kind === 'text' && node.value.trim() === '' && !node.value.includes('\n'))) break;
+        }
+        if (previousComma) start = previousComma.range.start.offset;
+        else if (tag.end?.kind === 'comma') {
+          end = tag.end.range.end.offset;
+          // …and the spaces after that comma (not the line break).
+          const next = body[body.indexOf(tag.end) + 1];
+          if (next?.kind === 'text' && next.raw === next.value) end += next.value.length - next.value.replace(/^[ \t]+/, '').length;
         }
         const last = tag.nodes[tag.nodes.length - 1]!;
-        const trailing = last.kind === 'text' ? last.value.length - last.value.trimEnd().length : 0;
-        const end = last.range.end.offset - (last.kind === 'text' && last.raw.length === last.value.length ? trailing : 0);
+        if (!previousComma && tag.end?.kind !== 'comma' && last.kind === 'text') end -= last.value.length - last.value.trimEnd().length;
+        else if (previousComma && last.kind === 'text') end -= last.value.length - last.value.trimEnd().length;
         context.report({
           range: tag.range,
           message: `'${tag.plain}' is already in this prompt (line ${firstLine + 1}); remove the repeat (raise its weight instead if you want more of it).`,

@@ -15,7 +15,10 @@ export const lowercaseKeyword: Rule = {
     fixable: 'suggestion',
     examples: {
       valid: [{ code: 'a cat and a dog, BREAK, a garden' }],
-      invalid: [{ code: 'a house, break, a garden', errors: 1 }],
+      invalid: [
+        { code: 'a house, break, a garden', errors: 1 },
+        { code: '@prompt\na house\nBreak\na garden', errors: 1 },
+      ],
     },
   },
   check(context) {
