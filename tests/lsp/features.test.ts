@@ -172,7 +172,12 @@ describe('navigation', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sdprompt-def-'));
     writeFileSync(join(dir, 'common.sdprompt'), '@fragment shared\nink lines\n');
     const uri = pathToFileURL(join(dir, 'main.sdprompt')).href;
-    const { text, cursors, ranges } = await open('@include "common.sdprompt"\n@fragment <|style|>\npencil\n@prompt house\na ${st<|>yle}, ${sha<|>red}\n', librarySettings, uri);
+    const { text, cursors, ranges } = await open('@include "com<|>mon.sdprompt"\n@fragment <|style|>\npencil\n@prompt house\na ${st<|>yle}, ${sha<|>red}\n', librarySettings, uri);
+    const common = pathToFileURL(join(dir, 'common.sdprompt')).href;
+    const include = await client!.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: positionAt(text, cursors.shift()!) });
+    expect(include.map((location) => location.uri)).toEqual([common]);
+    const links = await client!.request<DocumentLink[]>('textDocument/documentLink', { textDocument: { uri } });
+    expect(links.map((link) => link.target)).toContain(common);
     const local = await client!.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: positionAt(text, cursors[0]!) });
     expect(local).toEqual([{ uri, range: rangeAt(text, ranges[0]!) }]);
     const included = await client!.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: positionAt(text, cursors[1]!) });
