@@ -39,6 +39,10 @@ describe('sdprompt lint', () => {
     expect(all.code).toBe(1);
     expect(all.out).toContain(path.join('sub', 'bad.sdprompt'));
     expect(all.out).not.toContain('node_modules');
+    const globbed = await cli(['lint', 'sub/*.sdprompt', '--format', 'json'], root);
+    expect(JSON.parse(globbed.out).map((report: { filePath: string }) => path.relative(root, report.filePath))).toEqual([path.join('sub', 'bad.sdprompt')]);
+    // A file named explicitly is linted whatever its extension.
+    expect(JSON.parse((await cli(['lint', 'notes.txt', '--format', 'json'], root)).out)[0].errorCount).toBe(1);
     expect((await cli(['lint', '--format', 'xml'], root)).code).toBe(2);
     const missing = await cli(['lint', 'nothing/*.sdprompt'], root);
     expect(missing.code).toBe(2);
