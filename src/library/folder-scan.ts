@@ -12,7 +12,7 @@ import { buildLoraEntry, isPickle, LORA_EXTENSIONS, readLoraFacts, type LoraFile
 import type { FolderSource } from './options.js';
 import { readSafetensorsHeaderSync } from './safetensors.js';
 import {
-  findDescription, findPreview, parseCivitaiInfo, parseUserMetadata, type CivitaiInfo, type SidecarResult, type UserMetadata,
+  findDescription, parseCivitaiInfo, previewIndex, parseUserMetadata, type CivitaiInfo, type SidecarResult, type UserMetadata,
 } from './sidecars.js';
 import type { BaseModel, CheckpointEntry, EmbeddingEntry, LoraEntry, WildcardEntry } from './types.js';
 import { walkRoot, type DirectoryListing } from './walk.js';
@@ -151,7 +151,7 @@ export async function scanLoraFolder(source: FolderSource, context: ScanContext)
     const descriptionText = descriptionName
       ? sidecar<string>(descriptionName.slice(found.stem.length), 'description', (text) => ({ ok: true, value: text }))
       : undefined;
-    const previewName = findPreview(found.stem, found.listing.names);
+    const previewName = (found.listing.previews ??= previewIndex(found.listing.files)).get(found.stem);
     return buildLoraEntry({
       name: found.stem,
       relativePath: found.relativePath,

@@ -87,6 +87,33 @@ export function findPreview(stem: string, names: Set<string>): string | undefine
   return undefined;
 }
 
+/**
+ * Every preview in a directory, by stem, chosen in find_preview order: one pass over the names
+ * instead of ten lookups per LoRA.
+ */
+export function previewIndex(names: Iterable<string>): Map<string, string> {
+  const best = new Map<string, { name: string; rank: number }>();
+  for (const name of names) {
+    const dot = name.lastIndexOf('.');
+    if (dot <= 0) continue;
+    const extensionRank = (PREVIEW_EXTENSIONS as readonly string[]).indexOf(name.slice(dot + 1));
+    if (extensionRank < 0) continue;
+    let stem = name.slice(0, dot);
+    let rank = extensionRank * 2;
+    const add = (key: string, keyRank: number) => {
+      const current = best.get(key);
+      if (!current || keyRank < current.rank) best.set(key, { name, rank: keyRank });
+    };
+    add(stem, rank);
+    if (stem.endsWith('.preview')) {
+      stem = stem.slice(0, -'.preview'.length);
+      rank += 1;
+      add(stem, rank);
+    }
+  }
+  return new Map([...best].map(([stem, { name }]) => [stem, name]));
+}
+
 /** The description file for `stem` (find_description: NAME.txt, then NAME.description.txt). */
 export function findDescription(stem: string, names: Set<string>): string | undefined {
   for (const candidate of [`${stem}.txt`, `${stem}.description.txt`]) if (names.has(candidate)) return candidate;

@@ -20,6 +20,8 @@ export interface DirectoryListing {
   names: Set<string>;
   /** File names, naturally sorted. */
   files: string[];
+  /** Preview image per stem, filled on first use (sidecars.ts previewIndex). */
+  previews?: Map<string, string>;
 }
 
 export interface WalkResult {

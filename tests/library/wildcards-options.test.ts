@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLibrary, parseWildcardFile, validateLibraryOptions, folderSources } from '../../src/library/index.js';
+import { findPreview, previewIndex } from '../../src/library/sidecars.js';
 
 describe('wildcard files as dynamicprompts reads them', () => {
   it.each([
@@ -76,5 +77,19 @@ describe('LibraryOptions validation', () => {
       { kind: 'lora', root: path.join(root, 'models', 'Lora'), origin: 'a1111-root' },
       { kind: 'embedding', root: path.join(root, 'embeddings'), origin: 'a1111-root' },
     ]);
+  });
+});
+
+describe('preview images (find_preview order)', () => {
+  it.each([
+    [['a.png', 'a.preview.png'], 'a.png'],
+    [['a.preview.png', 'a.jpg'], 'a.preview.png'],
+    [['a.webp', 'a.preview.jpeg'], 'a.preview.jpeg'],
+    [['a.gif'], 'a.gif'],
+    [['a.bmp', 'a.txt', 'b.png'], undefined],
+    [['a.b.png', 'a.png.preview.png'], undefined],
+  ])('%j → %s, by index and by lookup alike', (names, expected) => {
+    expect(findPreview('a', new Set(names))).toBe(expected);
+    expect(previewIndex(names).get('a')).toBe(expected);
   });
 });
