@@ -13,9 +13,73 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import type { ParamEntryNode, PromptDefNode, PromptFile } from './ast.js';
 import { contentEnd, promptTextFromPieces, type SourceLine, type TextPiece } from './file-lines.js';
 import type { LineIndex } from './line-index.js';
+import { isWordChar } from './prompt-lexer.js';
 
-/** A1111 infotext_utils.py re_param, with Python's Unicode `\w`. */
-const reParam = /\s*([\p{L}\p{N}_][\p{L}\p{N}_ \-/]+):\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$)/gu;
+/** One `key: value` match of A1111's re_param in a line (offsets relative to the line). */
+export interface ParamMatch {
+  key: string;
+  keyStart: number;
+  /** The value as matched (quoted values with their quotes). */
+  value: string;
+  valueStart: number;
+}
+
+/** Python's `\s` for str: str.isspace() (which, unlike JavaScript's, includes \x1c-\x1f and \x85). */
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || (code >= 0x1c && code <= 0x1f) || code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000;
+}
+
+/** `[\w \-/]` of re_param's key. */
+function isKeyChar(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return code === 32 || code === 45 || code === 47 || isWordChar(text, index);
+}
+
+/**
+ * The matches of A1111 infotext_utils.py `re_param`
+ * (`\s*(\w[\w \-/]+):\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$)`) in one line, as Python's finditer finds
+ * them, in linear time (the regex itself backtracks quadratically on a long line without ':'):
+ * the key is a word character and the longest run of `[\w \-/]` after it (at least one), and it must
+ * be followed by ':'; the value is a quoted string when one follows and is itself followed by ',' or
+ * the end, else everything up to the next ','.
+ */
+export function reParamMatches(line: string): ParamMatch[] {
+  const matches: ParamMatch[] = [];
+  const length = line.length;
+  let position = 0;
+  while (position < length) {
+    let keyStart = position;
+    while (keyStart < length && isSpace(line.charCodeAt(keyStart))) keyStart++;
+    if (keyStart >= length) break;
+    if (!isWordChar(line, keyStart)) {
+      position = keyStart + 1;
+      continue;
+    }
+    let keyEnd = keyStart + 1;
+    while (keyEnd < length && isKeyChar(line, keyEnd)) keyEnd++;
+    if (keyEnd === keyStart + 1 || line.charCodeAt(keyEnd) !== 58) {
+      // No start inside this run can reach a ':' either: continue after it.
+      position = Math.max(keyEnd, position + 1);
+      continue;
+    }
+    let valueStart = keyEnd + 1;
+    while (valueStart < length && isSpace(line.charCodeAt(valueStart))) valueStart++;
+    let valueEnd = -1;
+    if (line.charCodeAt(valueStart) === 34) {
+      let cursor = valueStart + 1;
+      while (cursor < length && line.charCodeAt(cursor) !== 34) cursor += line.charCodeAt(cursor) === 92 && cursor + 1 < length ? 2 : 1;
+      const closed = cursor < length && cursor > valueStart + 1;
+      if (closed && (cursor + 1 === length || line.charCodeAt(cursor + 1) === 44)) valueEnd = cursor + 1;
+    }
+    if (valueEnd === -1) {
+      valueEnd = line.indexOf(',', valueStart);
+      if (valueEnd === -1) valueEnd = length;
+    }
+    matches.push({ key: line.slice(keyStart, keyEnd), keyStart, value: line.slice(valueStart, valueEnd), valueStart });
+    position = valueEnd < length ? valueEnd + 1 : length;
+  }
+  return matches;
+}
 
 const negativePrefix = 'Negative prompt:';
 
@@ -30,17 +94,7 @@ function lastContentLine(sourceLines: SourceLine[]): SourceLine | undefined {
 }
 
 function countParams(text: string, line: SourceLine): number {
-  const slice = text.slice(line.start, line.end);
-  let count = 0;
-  reParam.lastIndex = 0;
-  for (let match = reParam.exec(slice); match; match = reParam.exec(slice)) {
-    if (match[0].length === 0) {
-      reParam.lastIndex++;
-      continue;
-    }
-    count++;
-  }
-  return count;
+  return reParamMatches(text.slice(line.start, line.end)).length;
 }
 
 /** True when the text reads as infotext: a "Negative prompt:" line or a parameters line. */
@@ -64,23 +118,15 @@ function unquote(raw: string): string {
 
 function paramsLineEntries(text: string, line: SourceLine, lines: LineIndex): ParamEntryNode[] {
   const entries: ParamEntryNode[] = [];
-  const slice = text.slice(line.start, line.end);
-  reParam.lastIndex = 0;
-  for (let match = reParam.exec(slice); match; match = reParam.exec(slice)) {
-    if (match[0].length === 0) {
-      reParam.lastIndex++;
-      continue;
-    }
-    const key = match[1]!;
-    const keyStart = line.start + match.index + match[0].indexOf(key);
-    const rawValue = match[2]!;
-    const valueStart = line.start + match.index + match[0].lastIndexOf(rawValue, match[0].length - (match[0].endsWith(',') ? 1 : 0));
-    const trimmed = rawValue.replace(/\s+$/, '');
+  for (const match of reParamMatches(text.slice(line.start, line.end))) {
+    const keyStart = line.start + match.keyStart;
+    const valueStart = line.start + match.valueStart;
+    const trimmed = match.value.replace(/\s+$/, '');
     const entry: ParamEntryNode = {
       kind: 'param',
       range: lines.range(keyStart, valueStart + trimmed.length),
-      key,
-      keyRange: lines.range(keyStart, keyStart + key.length),
+      key: match.key,
+      keyRange: lines.range(keyStart, keyStart + match.key.length),
     };
     if (trimmed.length > 0) {
       const quoted = trimmed.startsWith('"') && trimmed.endsWith('"') && trimmed.length >= 2;

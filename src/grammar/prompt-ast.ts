@@ -40,7 +40,7 @@ import {
   WeightClose,
   Wildcard,
 } from './prompt-lexer.js';
-import { isRawGroup, type RawGroup, type RawItem } from './prompt-parser.js';
+import { MAX_NESTING, isRawGroup, type RawGroup, type RawItem } from './prompt-parser.js';
 import type { TextMapper } from './source-map.js';
 
 /** Extra-network types A1111 v1.10 registers: Lora (with its `lyco` alias) and hypernetworks. */
@@ -88,7 +88,10 @@ export class PromptAstBuilder {
     const nodes: PromptNode[] = [];
     for (const item of items) {
       if (item === undefined) continue; // a slot error recovery could not fill
-      if (isRawGroup(item)) nodes.push(item.open.tokenType === LParen ? this.round(item) : this.square(item));
+      if (isRawGroup(item)) {
+        if (item.tooDeep) nodes.push(this.tooDeep(item));
+        else nodes.push(item.open.tokenType === LParen ? this.round(item) : this.square(item));
+      }
       else nodes.push(this.leaf(item, inSquare));
     }
     return nodes;
@@ -174,6 +177,22 @@ export class PromptAstBuilder {
       range,
       { suggestions: [{ title: "Escape as '\\|'", edits: [{ start: offset, end: offset, newText: '\\' }] }] },
     );
+  }
+
+  private reportedTooDeep = false;
+
+  private tooDeep(group: RawGroup): PromptNode {
+    const range = this.tokenRange(group.open);
+    if (!this.reportedTooDeep) {
+      this.reportedTooDeep = true;
+      this.report(
+        'syntax/too-deep',
+        'error',
+        `Brackets nested deeper than ${MAX_NESTING} levels are not analysed; this '${group.open.image}' and the brackets inside it are read as text.`,
+        range,
+      );
+    }
+    return { kind: 'error', range, raw: group.open.image };
   }
 
   private groupRange(group: RawGroup): Range {

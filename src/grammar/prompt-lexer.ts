@@ -50,15 +50,36 @@ export function isNameChar(text: string, index: number): boolean {
  * `re_extra_net = <(\w+):([^>]+)>`: returns the offset after `>`, -1 when no tag starts here, or
  * -2 when `<type:` starts here but no `>` follows anywhere (an unterminated tag).
  */
-export function networkEndAt(text: string, index: number): number {
+export function networkEndAt(text: string, index: number, greater?: NextGreater): number {
   if (text.charCodeAt(index) !== 60) return -1;
   let cursor = index + 1;
   while (isWordChar(text, cursor)) cursor++;
   if (cursor === index + 1 || text.charCodeAt(cursor) !== 58) return -1;
-  const close = text.indexOf('>', cursor + 1);
+  const close = greater ? greater.from(cursor + 1) : text.indexOf('>', cursor + 1);
   if (close === -1) return -2;
   // `[^>]+` needs at least one character: `<lora:>` is not a tag.
   return close === cursor + 1 ? -1 : close + 1;
+}
+
+/**
+ * The next '>' at or after a position, remembered between calls: without it, a text with many `<type:`
+ * and a far (or no) '>' would be scanned to the end once per '<' (quadratic).
+ */
+export class NextGreater {
+  private queried = -1;
+  private found = -1;
+
+  constructor(private readonly text: string) {}
+
+  from(position: number): number {
+    if (position < this.queried || (this.found !== -1 && this.found < position)) {
+      this.found = this.text.indexOf('>', position);
+    } else if (this.queried === -1) {
+      this.found = this.text.indexOf('>', position);
+    }
+    this.queried = position;
+    return this.found;
+  }
 }
 
 /** Where an unterminated `<type:…` tag stops: before a line break, `,`, `<`, `|` or a bracket. */
@@ -105,7 +126,7 @@ const andWeightHead = /:\s*[-+]?(?:\d*\.\d+|\d+\.?)/y;
  * the weight must be followed only by white space up to the next `AND` or the end. Extra networks
  * are removed before that split, so tags after the weight do not hide it.
  */
-function andWeightEndAt(text: string, index: number): number {
+function andWeightEndAt(text: string, index: number, greater?: NextGreater): number {
   andWeightHead.lastIndex = index;
   if (!andWeightHead.test(text)) return -1;
   const end = andWeightHead.lastIndex;
@@ -113,7 +134,7 @@ function andWeightEndAt(text: string, index: number): number {
   for (;;) {
     const code = text.charCodeAt(cursor);
     if (code === 32 || (code >= 9 && code <= 13)) cursor++;
-    else if (code === 60 && networkEndAt(text, cursor) > 0) cursor = networkEndAt(text, cursor);
+    else if (code === 60 && networkEndAt(text, cursor, greater) > 0) cursor = networkEndAt(text, cursor, greater);
     else break;
   }
   if (cursor >= text.length || keywordAt(text, cursor, 'AND')) return end;
@@ -125,7 +146,7 @@ function andWeightEndAt(text: string, index: number): number {
  * where a tag, wildcard, fragment reference or keyword starts. `\` takes the next character with it,
  * as in A1111's schedule grammar (`plain: /([^\\\[\]():|]|\\.)+/`), so `\:` and `\|` are text.
  */
-function textEndAt(text: string, index: number): number {
+function textEndAt(text: string, index: number, greater?: NextGreater): number {
   let cursor = index;
   const length = text.length;
   while (cursor < length) {
@@ -137,7 +158,7 @@ function textEndAt(text: string, index: number): number {
         cursor += cursor + 1 < length ? 2 : 1;
         continue;
       case 60: // <
-        if (cursor > index && networkEndAt(text, cursor) !== -1) return cursor;
+        if (cursor > index && networkEndAt(text, cursor, greater) !== -1) return cursor;
         break;
       case 36: // $
         if (cursor > index && fragmentRefEndAt(text, cursor) !== -1) return cursor;
@@ -253,6 +274,7 @@ function weightCloseEndAt(text: string, index: number): number {
 export function scanPromptTokens(text: string): IToken[] {
   const tokens: IToken[] = [];
   const length = text.length;
+  const greater = new NextGreater(text);
   let index = 0;
   while (index < length) {
     let type: TokenType = Text;
@@ -265,7 +287,7 @@ export function scanPromptTokens(text: string): IToken[] {
       case 124: type = Pipe; end = index + 1; break;
       case 44: type = Comma; end = index + 1; break;
       case 58: // :
-        end = andWeightEndAt(text, index);
+        end = andWeightEndAt(text, index, greater);
         if (end > index) type = AndWeight;
         else {
           end = weightCloseEndAt(text, index);
@@ -277,7 +299,7 @@ export function scanPromptTokens(text: string): IToken[] {
         }
         break;
       case 60: { // <
-        const close = networkEndAt(text, index);
+        const close = networkEndAt(text, index, greater);
         if (close > 0) {
           type = Network;
           end = close;
@@ -308,7 +330,7 @@ export function scanPromptTokens(text: string): IToken[] {
         }
         break;
     }
-    if (type === Text) end = textEndAt(text, index);
+    if (type === Text) end = textEndAt(text, index, greater);
     tokens.push({
       image: text.slice(index, end),
       startOffset: index,

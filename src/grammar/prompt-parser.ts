@@ -34,7 +34,15 @@ export interface RawGroup {
   open: IToken;
   items: RawItem[];
   close?: IToken;
+  /** Set when the bracket opens deeper than MAX_NESTING: it is kept as a lone token, not a group. */
+  tooDeep?: boolean;
 }
+
+/**
+ * Deepest bracket nesting read as structure. Deeper brackets are kept as text (with a diagnostic), so
+ * that no input can exhaust the call stack of the parser or of any reader of the tree.
+ */
+export const MAX_NESTING = 200;
 
 /** A token in place (a leaf, a separator or a stray closer) or a nested group. */
 export type RawItem = IToken | RawGroup;
@@ -75,6 +83,9 @@ export class PromptParser extends EmbeddedActionsParser {
   private readonly round = this.RULE('round', (): RawGroup => {
     const open = this.CONSUME(LParen);
     const items: RawItem[] = [];
+    let tooDeep = false;
+    this.ACTION(() => (tooDeep = this.roundDepth + this.squareDepth >= MAX_NESTING));
+    if (tooDeep) return { open, items, tooDeep };
     this.ACTION(() => this.roundDepth++);
     this.MANY({
       // Stop at ')' or ':w)', and at a ']' that closes an enclosing '['.
@@ -101,6 +112,9 @@ export class PromptParser extends EmbeddedActionsParser {
   private readonly square = this.RULE('square', (): RawGroup => {
     const open = this.CONSUME(LBracket);
     const items: RawItem[] = [];
+    let tooDeep = false;
+    this.ACTION(() => (tooDeep = this.roundDepth + this.squareDepth >= MAX_NESTING));
+    if (tooDeep) return { open, items, tooDeep };
     this.ACTION(() => this.squareDepth++);
     this.MANY({
       // Stop at ']', and at a ')' or ':w)' that closes an enclosing '('.

@@ -4,16 +4,17 @@
  * the multipliers follow A1111's Lora extension (./a1111/lora.ts loraUses).
  */
 import type { LineIndex } from '../grammar/line-index.js';
-import { networkEndAt } from '../grammar/prompt-lexer.js';
+import { NextGreater, networkEndAt } from '../grammar/prompt-lexer.js';
 import { loraUses } from './a1111/index.js';
 import type { ExtraNetworkCall, LoraUse } from './model.js';
 
 /** Every `<type:args>` tag in the text, in textual order (A1111 groups them by type; this does not). */
 export function findExtraNetworks(text: string): ExtraNetworkCall[] {
   const calls: ExtraNetworkCall[] = [];
+  const greater = new NextGreater(text);
   let cursor = text.indexOf('<');
   while (cursor !== -1) {
-    const end = networkEndAt(text, cursor);
+    const end = networkEndAt(text, cursor, greater);
     if (end > 0) {
       const tag = text.slice(cursor + 1, end - 1);
       const colon = tag.indexOf(':');

@@ -95,7 +95,9 @@ describe('prompt text: tree and diagnostics', () => {
 describe('prompt text: details', () => {
   it('resolves escapes in text values as A1111 reads them', () => {
     const { node } = parsePromptText('\\(a\\) \\\\ \\# b\\');
-    expect(node.body).toHaveLength(1);
+    // 200 groups nest; the 4,800 '(' inside the deepest are text, so 4,800 of the ')' close nothing.
+    expect(node.body[0]).toMatchObject({ kind: 'emphasis', closed: true });
+    expect(node.body.filter((child) => child.kind === 'error')).toHaveLength(4800);
     expect(node.body[0]).toMatchObject({ kind: 'text', value: '(a) \\ # b' });
   });
 
@@ -147,5 +149,18 @@ describe('prompt text: details', () => {
     const emphasis = node.body[1] as EmphasisNode;
     expect(emphasis.range.start).toEqual({ offset: 6, line: 1, column: 0 });
     expect(emphasis.range.end).toEqual({ offset: 9, line: 1, column: 3 });
+  });
+});
+
+describe('prompt text: limits', () => {
+  it('reads brackets nested deeper than the limit as text, without exhausting the stack', () => {
+    const text = `${'('.repeat(5000)}x${')'.repeat(5000)}`;
+    const { node, diagnostics } = parsePromptText(text);
+    expect(diagnostics.filter((diagnostic) => diagnostic.code === 'syntax/too-deep')).toHaveLength(1);
+    // 200 groups nest; the 4,800 '(' inside the deepest are text, so 4,800 of the ')' close nothing.
+    expect(node.body[0]).toMatchObject({ kind: 'emphasis', closed: true });
+    expect(node.body.filter((child) => child.kind === 'error')).toHaveLength(4800);
+    const square = parsePromptText(`${'['.repeat(3000)}x`);
+    expect(square.diagnostics.map((diagnostic) => diagnostic.code)).toContain('syntax/too-deep');
   });
 });
