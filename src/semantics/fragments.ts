@@ -63,22 +63,30 @@ export class FragmentExpander {
   private expandIn(prompt: PromptText, stack: FragmentNode[], file: string | undefined): ExpandedText {
     const refs = fragmentRefs(prompt.body);
     if (refs.length === 0) return { text: prompt.text, sourceMap: prompt.sourceMap };
-    // Pieces joined once (a flat string: later scans read it char by char, slow on a rope).
-    const pieces: string[] = [];
-    const sourceMap: number[] = [];
-    let copied = 0;
+    // Resolve first, then copy once into arrays of the final size (a flat string and no regrowth).
+    const parts: Array<{ start: number; end: number; replacement: ExpandedText }> = [];
+    let length = prompt.text.length;
     for (const ref of refs) {
-      const start = textIndexOf(prompt.sourceMap, ref.range.start.offset);
-      const end = start + ref.name.length + 3;
       const replacement = this.resolve(ref, stack, file);
       if (!replacement) continue;
+      const start = textIndexOf(prompt.sourceMap, ref.range.start.offset);
+      const end = start + ref.name.length + 3;
+      parts.push({ start, end, replacement });
+      length += replacement.text.length - (end - start);
+    }
+    if (parts.length === 0) return { text: prompt.text, sourceMap: prompt.sourceMap };
+    const pieces: string[] = [];
+    const sourceMap = new Array<number>(length + 1);
+    let index = 0;
+    let copied = 0;
+    for (const { start, end, replacement } of parts) {
       pieces.push(prompt.text.slice(copied, start), replacement.text);
-      for (let i = copied; i < start; i++) sourceMap.push(prompt.sourceMap[i]!);
-      for (let i = 0; i < replacement.text.length; i++) sourceMap.push(replacement.sourceMap[i]!);
+      for (let i = copied; i < start; i++) sourceMap[index++] = prompt.sourceMap[i]!;
+      for (let i = 0; i < replacement.text.length; i++) sourceMap[index++] = replacement.sourceMap[i]!;
       copied = end;
     }
     pieces.push(prompt.text.slice(copied));
-    for (let i = copied; i <= prompt.text.length; i++) sourceMap.push(prompt.sourceMap[i]!);
+    for (let i = copied; i <= prompt.text.length; i++) sourceMap[index++] = prompt.sourceMap[i]!;
     return { text: pieces.join(''), sourceMap };
   }
 
