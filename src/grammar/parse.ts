@@ -25,18 +25,21 @@ export interface ParseResult {
 }
 
 /**
- * The line index of each tree parse() built, so that later stages (analyze, the linter) convert offsets
- * without scanning the document again. Weak: it goes when the tree goes.
+ * The line index parse() built for a tree rides along on the tree under a private symbol (not
+ * enumerable, so JSON output and deep equality never see it), so later stages convert offsets without
+ * scanning the document again. (A module-level WeakMap did the same but made every young tree an
+ * ephemeron the garbage collector had to trace, which tripled the cost of parse + analyze.)
  */
-const linesOfFile = new WeakMap<PromptFile, LineIndex>();
+const linesKey: unique symbol = Symbol('sdprompt.lineIndex');
+
+type WithLines = PromptFile & { [linesKey]?: LineIndex };
 
 /** The line index of a parsed document (built anew for a tree that parse() did not make). */
 export function documentLines(file: PromptFile): LineIndex {
-  let lines = linesOfFile.get(file);
-  if (!lines) {
-    lines = new LineIndex(file.source ?? '');
-    linesOfFile.set(file, lines);
-  }
+  const carried = (file as WithLines)[linesKey];
+  if (carried) return carried;
+  const lines = new LineIndex(file.source ?? '');
+  Object.defineProperty(file, linesKey, { value: lines, enumerable: false, configurable: true, writable: true });
   return lines;
 }
 
@@ -73,6 +76,6 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
       file.prompts.push({ kind: 'prompt', range: file.range, positive, blocks: [] });
     }
   }
-  linesOfFile.set(file, lines);
+  Object.defineProperty(file, linesKey, { value: lines, enumerable: false, configurable: true, writable: true });
   return { ast: file, diagnostics, lines };
 }
