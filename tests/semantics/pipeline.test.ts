@@ -115,10 +115,12 @@ describe('conditionA1111', () => {
         for (const segment of step.attention) [...segment.text].forEach((char, i) => expect(prompt[segment.origins[i]!]).toBe(char));
   });
 
-  it('handles thousands of unclosed brackets like A1111 (all literal, weight overflows to inf)', () => {
-    const condition = conditionA1111('('.repeat(5000) + 'a', { steps: 10 });
+  it('handles a thousand unclosed brackets like A1111 (all literal, no recursion limit)', () => {
+    // A1111's value (prompt_parser.py run locally): 1.1 applied 1000 times in order.
+    const condition = conditionA1111('('.repeat(1000) + 'a', { steps: 10 });
     expect(condition.error).toBeUndefined();
-    expect(toExplainJson(condition).subprompts![0]!.schedules[0]!.attention).toEqual([['a', Infinity]]);
+    expect(toExplainJson(condition).subprompts![0]!.schedules[0]!.attention).toEqual([['a', 2.4699329180060276e41]]);
+    expect(conditionA1111('('.repeat(20000) + 'a', { steps: 10 }).error).toBeUndefined();
   });
 
   it('prints non-finite weights the way Python json.dumps does', () => {
