@@ -10,7 +10,7 @@ import { conditionPrompt, type Conditioner } from './conditioning.js';
 import { FragmentExpander, type FragmentDefinition } from './fragments.js';
 import { loadIncludes } from './includes.js';
 import { loraUsesOf } from './loras.js';
-import type { A1111Conditioning, FileModel, GenerationParameters, PromptModel, ResolvedPrompt } from './model.js';
+import type { A1111Conditioning, FileModel, GenerationParameters, PromptModel, ResolvedPrompt, ScheduleOptions } from './model.js';
 import { samplerStepMultiplier } from './parameter-values.js';
 import { ParameterReader, cloneParameters, defaultParameters } from './parameters.js';
 
@@ -59,27 +59,13 @@ export function analyze(file: PromptFile, options: AnalyzeOptions = {}): FileMod
     const hiresPass = parameters.hires
       ? { steps: firstPass.steps, hiresSteps: (parameters.hires.steps || parameters.steps) * multiplier }
       : undefined;
-    // The A1111 model is the costly part and many readers (formatter, outline, completion) never look
-    // at it: it runs on first read of `a1111` (and `a1111Hires`), once. Getters written in an object
-    // literal are own enumerable properties, so JSON output and deep equality see them like any other.
-    let first: A1111Conditioning | undefined;
-    let hires: A1111Conditioning | undefined;
-    const resolved: ResolvedPrompt = {
+    const resolved = {
       node: text,
       text: expanded.text,
       sourceMap: expanded.sourceMap,
-      get a1111(): A1111Conditioning {
-        return (first ??= condition(expanded.text, firstPass));
-      },
       loras: loraUsesOf(expanded.text, expanded.sourceMap, lines),
-    };
-    if (hiresPass) {
-      Object.defineProperty(resolved, 'a1111Hires', {
-        enumerable: true,
-        configurable: true,
-        get: () => (hires ??= condition(expanded.text, hiresPass)),
-      });
-    }
+    } as ResolvedPrompt;
+    defineLazyConditioning(resolved, { text: expanded.text, condition, firstPass, hiresPass });
     return resolved;
   };
 
@@ -95,6 +81,45 @@ export function analyze(file: PromptFile, options: AnalyzeOptions = {}): FileMod
   });
 
   return { file, prompts, diagnostics: dedupe(diagnostics) };
+}
+
+/** What the lazy `a1111`/`a1111Hires` getters need, kept on the prompt under a private symbol. */
+interface LazyConditioning {
+  text: string;
+  condition: Conditioner;
+  firstPass: ScheduleOptions;
+  hiresPass: ScheduleOptions | undefined;
+  first?: A1111Conditioning;
+  hires?: A1111Conditioning;
+}
+
+const lazyState: unique symbol = Symbol('sdprompt.lazyConditioning');
+
+type LazyPrompt = ResolvedPrompt & { [lazyState]: LazyConditioning };
+
+// One getter function for every prompt (not a closure per prompt): V8 keeps accessor functions in the
+// object's hidden class, so a fresh closure each time made a new hidden class per prompt, and those kept
+// every analysed file alive until a full garbage collection.
+function readFirstPass(this: LazyPrompt): A1111Conditioning {
+  const state = this[lazyState];
+  return (state.first ??= state.condition(state.text, state.firstPass));
+}
+
+function readHiresPass(this: LazyPrompt): A1111Conditioning | undefined {
+  const state = this[lazyState];
+  if (!state.hiresPass) return undefined;
+  return (state.hires ??= state.condition(state.text, state.hiresPass));
+}
+
+/**
+ * The A1111 model is the costly part and many readers (formatter, outline, completion) never look at
+ * it: `a1111` (and `a1111Hires`) run it on first read, once. They are own enumerable properties, so
+ * JSON output and deep equality see them like any other.
+ */
+function defineLazyConditioning(prompt: ResolvedPrompt, state: LazyConditioning): void {
+  Object.defineProperty(prompt, lazyState, { value: state, enumerable: false, writable: true, configurable: true });
+  Object.defineProperty(prompt, 'a1111', { get: readFirstPass, enumerable: true, configurable: true });
+  if (state.hiresPass) Object.defineProperty(prompt, 'a1111Hires', { get: readHiresPass, enumerable: true, configurable: true });
 }
 
 /** A fragment used by several prompts reports its problems once. */
