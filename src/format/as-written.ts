@@ -63,19 +63,24 @@ function* allNodes(nodes: readonly PromptNode[]): Generator<PromptNode> {
  * Fragment expansion pastes text before A1111 looks for extra-network tags, so a tag can form
  * across a `${name}`: `<lora:` in one text and `>` in another. The whitespace in between would
  * then be part of the tag's arguments. Text where that can happen is left as written: a prompt
- * with a `${reference}` and a loose `>`, and a fragment body with a loose `>` or an open `<type:`.
+ * with a `${reference}` and a loose `>` or an open `<type:`, and a fragment body with either.
+ * So is a fragment body that ends with an AND weight, which only the place of use makes one.
  */
 export function mayFormTagAcrossFragments(prompt: PromptText, fragmentBody: boolean): boolean {
   if (!fragmentBody && !prompt.text.includes('${')) return false;
   const nodes = prompt.body;
   let reference = false;
   let looseGreater = false;
+  let openTag = false;
   for (const node of allNodes(nodes)) {
+    // `:0.50` ends a fragment body, but is plain text wherever `${name}` is followed by more text.
+    if (node.kind === 'and-weight' && fragmentBody) return true;
     if (node.kind === 'fragment-ref') reference = true;
     else if ((node.kind === 'text' || node.kind === 'error') && node.raw.includes('>')) looseGreater = true;
-    else if (node.kind === 'network' && !node.closed && fragmentBody) return true;
+    else if (node.kind === 'network' && !node.closed) openTag = true;
   }
-  return looseGreater && (reference || fragmentBody);
+  // An open `<type:` closes at a `>` of a fragment; a loose `>` closes a fragment's open tag.
+  return (openTag && (reference || fragmentBody)) || (looseGreater && (reference || fragmentBody));
 }
 
 /**

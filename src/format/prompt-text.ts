@@ -39,6 +39,15 @@ interface LiteralPiece {
   comma: boolean;
   /** Ends with an unescaped `\\`, which takes the next character with it (lark's `\\.`). */
   escapesNext: boolean;
+  /** `[`, `:`/`|` or `:when]`/`]` of a schedule or alternation, with where its group starts and ends. */
+  role: 'open' | 'separator' | 'close' | null;
+  group: GroupBounds | null;
+}
+
+/** Piece indices of the `[` and the closing piece of a schedule or alternation. */
+interface GroupBounds {
+  open: number;
+  close: number;
 }
 
 /** What a caller may set on a literal piece; the classes are computed from the text when absent. */
@@ -80,6 +89,11 @@ class PieceWriter {
   constructor(readonly source: PromptSource) {}
 
   literal(text: string, options: LiteralOptions = NO_OPTIONS): void {
+    // The style wants a space after every comma, except right before a closing bracket.
+    const previous = this.pieces[this.pieces.length - 1];
+    if (previous !== undefined && previous.kind === 'literal' && previous.comma && !(options.closer && !options.comma)) {
+      this.pieces.push({ kind: 'space', raw: '', out: '' });
+    }
     // Every piece gets every field, so that all pieces share one object shape (a hot path).
     this.pieces.push({
       kind: 'literal',
@@ -92,6 +106,8 @@ class PieceWriter {
       closer: options.closer ?? false,
       comma: options.comma ?? false,
       escapesNext: options.escapesNext ?? false,
+      role: options.role ?? null,
+      group: options.group ?? null,
     });
   }
 
@@ -100,12 +116,16 @@ class PieceWriter {
     this.literal(text, { transparent: true, ...options });
   }
 
-  /** A separator of a schedule or alternation: its two sides are never adjacent in A1111's text. */
-  opaque(text: string): void {
-    this.literal(text, { first: null, last: null });
+  /**
+   * A bracket or separator of a schedule or alternation. Which text sits on its other side changes
+   * from step to step, so a neighbour looked up through it is unknown.
+   */
+  groupPiece(text: string, role: 'open' | 'separator' | 'close', group: GroupBounds): void {
+    if (role === 'open') group.open = this.pieces.length;
+    this.literal(text, { first: null, last: null, role, group });
+    if (role === 'close') group.close = this.pieces.length - 1;
   }
 
-  /** Literal text as written, split into visible runs and whitespace runs. */
   /**
    * Literal text as written. Whitespace inside the text that holds no line break and follows no
    * backslash can only ever become one space (nothing next to it is a bracket or a comma), so it is
@@ -200,28 +220,34 @@ function writeNode(writer: PieceWriter, node: PromptNode): void {
       }
       return;
     }
-    case 'schedule':
-      writer.opaque('[');
+    case 'schedule': {
+      const group: GroupBounds = { open: -1, close: -1 };
+      writer.groupPiece('[', 'open', group);
       if (node.from) {
         writeNodes(writer, node.from);
-        writer.opaque(':');
+        writer.groupPiece(':', 'separator', group);
       }
       writeNodes(writer, node.to);
-      writer.opaque(scheduleTail(writer.source, node));
+      writer.groupPiece(scheduleTail(writer.source, node), 'close', group);
       return;
-    case 'alternation':
-      writer.opaque('[');
+    }
+    case 'alternation': {
+      const group: GroupBounds = { open: -1, close: -1 };
+      writer.groupPiece('[', 'open', group);
       node.options.forEach((option, index) => {
-        if (index > 0) writer.opaque('|');
+        if (index > 0) writer.groupPiece('|', 'separator', group);
         writeNodes(writer, option);
       });
-      writer.opaque(']');
+      writer.groupPiece(']', 'close', group);
       return;
+    }
+    // A1111 finds the keywords with `\b` (prompt_parser.py re_break, re_AND): a word character
+    // brought next to one, even across brackets, would hide it. So they join with anything.
     case 'break':
-      writer.literal('BREAK', { keyword: true });
+      writer.literal('BREAK', { keyword: true, first: null, last: null });
       return;
     case 'and':
-      writer.literal('AND', { keyword: true });
+      writer.literal('AND', { keyword: true, first: null, last: null });
       return;
     case 'and-weight':
       writer.structural(`:${canonicalWeight(node.weight.raw, node.weight.value)}`, { keyword: true });
@@ -239,7 +265,8 @@ function writeNode(writer: PieceWriter, node: PromptNode): void {
       writer.literal(`__${node.name}__`);
       return;
     case 'fragment-ref':
-      writer.literal(`\${${node.name}}`, { first: null, last: null });
+      // The fragment may end with a lone `\`, which escapes whatever follows: keep that as written.
+      writer.literal(`\${${node.name}}`, { first: null, last: null, escapesNext: true });
       return;
     case 'error':
       // A stray closer: A1111 keeps it as text (prompt_parser.py parse_prompt_attention).
@@ -265,7 +292,10 @@ function leftClass(pieces: readonly Piece[], index: number, edge: EdgeClass): Ed
 function rightClass(pieces: readonly Piece[], index: number, edge: EdgeClass): EdgeClass {
   for (let i = index + 1; i < pieces.length; i++) {
     const piece = pieces[i]!;
-    if (piece.kind === 'space') continue;
+    if (piece.kind === 'space') {
+      if (certainlyStays(pieces, i)) return 'WS';
+      continue;
+    }
     if (!piece.transparent) return piece.first;
   }
   return edge;
@@ -276,18 +306,83 @@ function isLiteral(piece: Piece | undefined): piece is LiteralPiece {
 }
 
 /**
- * Adds the (empty) whitespace runs where the style wants a space: after every comma, except right
- * before a closing bracket (where the style wants none).
+ * True when the whitespace run at `index` (not decided yet) will be kept whatever its neighbours:
+ * it holds a line break, follows a lone backslash or touches a keyword, or it is a plain run
+ * between two pieces next to which nothing is ever removed. Must agree with decideWhitespace.
  */
-function addWantedSpaces(pieces: Piece[]): Piece[] {
-  const result: Piece[] = [];
-  for (let i = 0; i < pieces.length; i++) {
+function certainlyStays(pieces: readonly Piece[], index: number): boolean {
+  const piece = pieces[index] as WhitespacePiece;
+  if (piece.raw === '' || index === 0 || index === pieces.length - 1) return false;
+  const before = pieces[index - 1]!;
+  const after = pieces[index + 1]!;
+  if (piece.raw.includes('\n')) return true;
+  if (isLiteral(before) && (before.escapesNext || before.keyword)) return true;
+  if (isLiteral(after) && after.keyword) return true;
+  if (isLiteral(before) && (before.opener || before.role === 'open' || before.role === 'separator')) return false;
+  if (isLiteral(after) && (after.closer || after.role === 'separator' || after.role === 'close')) return false;
+  return true;
+}
+
+/** The class of the first visible character from piece `from` on, before piece `stop`; undefined if none. */
+function firstVisible(pieces: readonly Piece[], from: number, stop: number): EdgeClass | undefined {
+  for (let i = from; i < stop; i++) {
     const piece = pieces[i]!;
-    result.push(piece);
-    const next = pieces[i + 1];
-    if (isLiteral(piece) && piece.comma && isLiteral(next) && !(next.closer && !next.comma)) result.push({ kind: 'space', raw: '', out: '' });
+    if (piece.kind === 'literal' && !piece.transparent) return piece.first;
   }
-  return result;
+  return undefined;
+}
+
+/** The class of the last visible character before piece `from`, after piece `stop`; undefined if none. */
+function lastVisible(pieces: readonly Piece[], from: number, stop: number): EdgeClass | undefined {
+  for (let i = from - 1; i > stop; i--) {
+    const piece = pieces[i]!;
+    if (piece.kind === 'space' && piece.out !== '') return 'WS';
+    if (piece.kind === 'literal' && !piece.transparent) return piece.last;
+  }
+  return undefined;
+}
+
+/**
+ * The space at the start of an option of `[a|b]` or of a schedule text `[a:b:5]`. When A1111
+ * schedules, the option stands where the brackets stood, after the text before `[`; when lark
+ * rejects the prompt, the brackets are plain text and the option follows the `[` (an attention
+ * bracket, so the text before it) or the `:`/`|` (punctuation). The space goes only when no
+ * reading would join the option's first character to what precedes it.
+ */
+function optionStartMayGo(pieces: readonly Piece[], index: number, before: LiteralPiece, edge: EdgeClass): boolean {
+  const group = before.group!;
+  const stop = nextGroupPiece(pieces, index, group);
+  const first = firstVisible(pieces, index + 1, stop);
+  if (first === undefined) return false;
+  if (mayJoin(leftClass(pieces, group.open, edge), first)) return false;
+  return before.role === 'open' || !mayJoin('P', first);
+}
+
+/** The space at the end of an option: its last character meets what follows `]`, or the `:`/`|`. */
+function optionEndMayGo(pieces: readonly Piece[], index: number, after: LiteralPiece, edge: EdgeClass): boolean {
+  const group = after.group!;
+  const last = lastVisible(pieces, index, previousGroupPiece(pieces, index, group));
+  if (last === undefined) return false;
+  if (mayJoin(last, rightClass(pieces, group.close, edge))) return false;
+  return !mayJoin(last, 'P');
+}
+
+/** Index of the next separator or closer of `group` after `index`. */
+function nextGroupPiece(pieces: readonly Piece[], index: number, group: GroupBounds): number {
+  for (let i = index + 1; i <= group.close; i++) {
+    const piece = pieces[i]!;
+    if (piece.kind === 'literal' && piece.group === group && piece.role !== 'open') return i;
+  }
+  return group.close;
+}
+
+/** Index of the `[` or separator of `group` before `index`. */
+function previousGroupPiece(pieces: readonly Piece[], index: number, group: GroupBounds): number {
+  for (let i = index - 1; i >= group.open; i--) {
+    const piece = pieces[i]!;
+    if (piece.kind === 'literal' && piece.group === group && piece.role !== 'close') return i;
+  }
+  return group.open;
 }
 
 /**
@@ -319,6 +414,15 @@ function decideWhitespace(pieces: Piece[], edge: EdgeClass): void {
     }
     if ((isLiteral(before) && before.keyword) || (isLiteral(after) && after.keyword)) {
       piece.out = piece.raw === '' ? '' : ' ';
+      continue;
+    }
+    // At the edges of an option the style wants no space: one is never added there.
+    if (isLiteral(before) && (before.role === 'open' || before.role === 'separator')) {
+      piece.out = piece.raw === '' || optionStartMayGo(pieces, index, before, edge) ? '' : ' ';
+      continue;
+    }
+    if (isLiteral(after) && (after.role === 'separator' || after.role === 'close')) {
+      piece.out = piece.raw === '' || optionEndMayGo(pieces, index, after, edge) ? '' : ' ';
       continue;
     }
     const joins = mayJoin(leftClass(pieces, index, edge), rightClass(pieces, index, edge));
@@ -365,7 +469,7 @@ export function printPromptLines(prompt: PromptText, context: PrintContext = {})
   }
   const writer = new PieceWriter(prompt);
   writeNodes(writer, prompt.body);
-  const pieces = addWantedSpaces(writer.pieces);
+  const pieces = writer.pieces;
   decideWhitespace(pieces, context.fragmentBody ? null : 'EDGE');
   const lines: string[] = [''];
   // Whether the line break before each line is whitespace (not inside a tag); line 0 has none.
