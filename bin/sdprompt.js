@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// Entry point of the `sdprompt` command: runs the compiled CLI from dist/.
-import { main } from '../dist/cli/main.js';
+// Entry point of the `sdprompt` command: runs the bundled CLI (dist/bundle/, fast to load), or the
+// plain compiled output (dist/cli/) when no bundle was built.
+import { existsSync } from 'node:fs';
+
+const bundled = new URL('../dist/bundle/main.js', import.meta.url);
+const { main } = await import(existsSync(bundled) ? bundled.href : new URL('../dist/cli/main.js', import.meta.url).href);
 
 main(process.argv).then(
   (code) => {

@@ -178,7 +178,10 @@ async function lintWithCache(list: string[], batch: Batch, options: LintCommandO
 async function lintInParallel(list: string[], batch: Batch, batchOptions: import('../../lint/batch.js').BatchOptions) {
   const [{ Worker }, os, fs, url] = await Promise.all([import('node:worker_threads'), import('node:os'), import('node:fs'), import('node:url')]);
   const threads = Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
-  const workerUrl = new URL('../../lint/lint-worker.js', import.meta.url);
+  // The bundled CLI (dist/bundle/, scripts/bundle.mjs) keeps the worker beside its chunks; the
+  // plain tsc output keeps it in dist/lint/.
+  const bundledWorker = new URL('./lint-worker.js', import.meta.url);
+  const workerUrl = fs.existsSync(url.fileURLToPath(bundledWorker)) ? bundledWorker : new URL('../../lint/lint-worker.js', import.meta.url);
   // Run from the TypeScript sources (tests), there is no compiled worker: stay in one thread.
   if (threads === 1 || !fs.existsSync(url.fileURLToPath(workerUrl))) {
     const reports: FileReport[] = [];
