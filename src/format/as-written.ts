@@ -127,3 +127,66 @@ export function hasTagAgainstKeyword(nodes: readonly PromptNode[]): boolean {
   }
   return false;
 }
+
+/**
+ * Names of the fragments whose text ends up inside an extra-network tag somewhere in this file:
+ * referenced in a tag's arguments (`<lora:${name}:0.6>`), or in a text with an open `<type:` that a
+ * `>` of the fragment may close. A1111 passes tag arguments on as raw strings, so such fragments
+ * (and the fragments they use) are printed as written. Uses in files that include this one are not
+ * known here (docs/formatting.md).
+ */
+export function fragmentsInsideTags(texts: readonly PromptText[], fragments: ReadonlyMap<string, PromptText>): Set<string> {
+  const inside = new Set<string>();
+  const add = (name: string): void => {
+    if (inside.has(name)) return;
+    inside.add(name);
+    const body = fragments.get(name);
+    if (body) for (const node of allNodes(body.body)) if (node.kind === 'fragment-ref') add(node.name);
+  };
+  for (const text of texts) {
+    if (!text.text.includes('${')) continue;
+    let openTag = false;
+    const references: string[] = [];
+    for (const node of allNodes(text.body)) {
+      if (node.kind === 'fragment-ref') references.push(node.name);
+      else if (node.kind === 'network') {
+        if (!node.closed) openTag = true;
+        for (const arg of node.args) for (const match of arg.raw.matchAll(/\$\{([^}]*)\}/g)) add(match[1]!);
+      }
+    }
+    if (openTag) for (const name of references) add(name);
+  }
+  return inside;
+}
+
+/**
+ * Names of the fragments that hold an `AND`, directly or through other fragments. A1111 splits on
+ * AND before anything else, so a `${name}` of one inside brackets splits them: texts that use such
+ * a fragment are printed as written.
+ */
+export function fragmentsWithAnd(fragments: ReadonlyMap<string, PromptText>): Set<string> {
+  const result = new Set<string>();
+  const visiting = new Set<string>();
+  const holdsAnd = (name: string): boolean => {
+    if (result.has(name)) return true;
+    const body = fragments.get(name);
+    if (!body || visiting.has(name)) return false;
+    visiting.add(name);
+    let found = false;
+    for (const node of allNodes(body.body)) {
+      if (node.kind === 'and' || (node.kind === 'fragment-ref' && holdsAnd(node.name))) found = true;
+    }
+    visiting.delete(name);
+    if (found) result.add(name);
+    return found;
+  };
+  for (const name of fragments.keys()) holdsAnd(name);
+  return result;
+}
+
+/** True when the text uses one of `names` as `${name}`. */
+export function usesAnyOf(text: PromptText, names: ReadonlySet<string>): boolean {
+  if (names.size === 0 || !text.text.includes('${')) return false;
+  for (const node of allNodes(text.body)) if (node.kind === 'fragment-ref' && names.has(node.name)) return true;
+  return false;
+}

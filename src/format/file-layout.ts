@@ -9,6 +9,7 @@
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { CommentNode, ParamBlockNode, PromptFile, PromptText } from '../grammar/ast.js';
 import { LineIndex } from '../grammar/line-index.js';
+import { fragmentsInsideTags, fragmentsWithAnd, usesAnyOf } from './as-written.js';
 import { printPromptLines, type PrintContext } from './prompt-text.js';
 
 export type ItemKind =
@@ -143,6 +144,18 @@ function unsupported(lines: LineIndex, line: number, message: string): Diagnosti
   };
 }
 
+/** Every prompt text of a file. */
+function allTexts(file: PromptFile): PromptText[] {
+  const texts: PromptText[] = [];
+  if (file.negative) texts.push(file.negative);
+  for (const fragment of file.fragments) texts.push(fragment.text);
+  for (const prompt of file.prompts) {
+    texts.push(prompt.positive);
+    if (prompt.negative) texts.push(prompt.negative);
+  }
+  return texts;
+}
+
 /** Builds the printed items of a file, or a diagnostic when some line would be lost. */
 export function layoutFile(source: string, file: PromptFile, lineIndex?: LineIndex): FileLayout | { error: Diagnostic } {
   const lines = lineIndex ?? new LineIndex(source);
@@ -158,6 +171,12 @@ export function layoutFile(source: string, file: PromptFile, lineIndex?: LineInd
     if (line !== undefined) items.push({ kind: 'header', startLine: line, endLine: line, lines: ['@negative'] });
   };
 
+  const fragmentTexts = new Map(file.fragments.map((fragment) => [fragment.name, fragment.text]));
+  const insideTags = fragmentsInsideTags(allTexts(file), fragmentTexts);
+  const withAnd = fragmentsWithAnd(fragmentTexts);
+  /** How to print a prompt text (not a fragment body) of this file. */
+  const promptContext = (text: PromptText): PrintContext => ({ asWritten: usesAnyOf(text, withAnd) });
+
   for (const include of file.includes) {
     const line = include.range.start.line;
     items.push({ kind: 'include', startLine: line, endLine: line, lines: [`@include ${JSON.stringify(include.path)}`] });
@@ -167,12 +186,13 @@ export function layoutFile(source: string, file: PromptFile, lineIndex?: LineInd
   }
   if (file.negative) {
     negativeHeader(file.negative);
-    push(textItem(file.negative, lines, commentsByLine, usedComments));
+    push(textItem(file.negative, lines, commentsByLine, usedComments, '', promptContext(file.negative)));
   }
   for (const fragment of file.fragments) {
     const line = fragment.range.start.line;
     items.push({ kind: 'unit-header', startLine: line, endLine: line, lines: [`@fragment ${fragment.name}`] });
-    push(textItem(fragment.text, lines, commentsByLine, usedComments, '', { fragmentBody: true }));
+    const context = { fragmentBody: true, asWritten: insideTags.has(fragment.name) || usesAnyOf(fragment.text, withAnd) };
+    push(textItem(fragment.text, lines, commentsByLine, usedComments, '', context));
   }
   for (const prompt of file.prompts) {
     const line = prompt.range.start.line;
@@ -180,13 +200,13 @@ export function layoutFile(source: string, file: PromptFile, lineIndex?: LineInd
       const header = prompt.name === undefined ? '@prompt' : `@prompt ${prompt.name}`;
       items.push({ kind: 'unit-header', startLine: line, endLine: line, lines: [header] });
     }
-    push(textItem(prompt.positive, lines, commentsByLine, usedComments));
+    push(textItem(prompt.positive, lines, commentsByLine, usedComments, '', promptContext(prompt.positive)));
     if (prompt.negative) {
       if (file.form === 'infotext') {
-        push(textItem(prompt.negative, lines, commentsByLine, usedComments, 'Negative prompt: '));
+        push(textItem(prompt.negative, lines, commentsByLine, usedComments, 'Negative prompt: ', promptContext(prompt.negative)));
       } else {
         negativeHeader(prompt.negative);
-        push(textItem(prompt.negative, lines, commentsByLine, usedComments));
+        push(textItem(prompt.negative, lines, commentsByLine, usedComments, '', promptContext(prompt.negative)));
       }
     }
     if (file.form !== 'infotext') for (const block of prompt.blocks) items.push(...blockItems(block));

@@ -438,6 +438,8 @@ function decideWhitespace(pieces: Piece[], edge: EdgeClass): void {
 export interface PrintContext {
   /** The text is the body of a `@fragment`: its ends touch whatever surrounds `${name}`. */
   fragmentBody?: boolean;
+  /** Print the text as written (a fragment pasted inside an extra-network tag: see file-layout.ts). */
+  asWritten?: boolean;
 }
 
 /** A printed prompt text, line by line. */
@@ -456,6 +458,7 @@ export interface PrintedPromptText {
  */
 export function printPromptLines(prompt: PromptText, context: PrintContext = {}): PrintedPromptText {
   const asWritten =
+    context.asWritten === true ||
     isFragile(prompt.body) ||
     hasTagAgainstKeyword(prompt.body) ||
     (prompt.text.includes('\\<') && ESCAPED_NETWORK.test(prompt.text)) ||
