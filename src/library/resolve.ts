@@ -16,6 +16,9 @@
 import type { Diagnostic } from '../core/diagnostic.js';
 import { fileDiagnostic } from './diagnostics.js';
 import type { LoraEntry } from './types.js';
+import { editDistance } from '../core/edit-distance.js';
+
+export { editDistance };
 
 /** A1111's initial forbidden aliases (networks.py list_available_networks). */
 const INITIAL_FORBIDDEN = ['none', 'Addams'];
@@ -109,24 +112,3 @@ function normalizeRelative(value: string): string {
   return value.replace(/\\/g, '/').replace(/^\.\//, '');
 }
 
-/** Levenshtein distance with adjacent transpositions, stopping early once it exceeds `budget`. */
-export function editDistance(a: string, b: string, budget = Infinity): number {
-  if (Math.abs(a.length - b.length) > budget) return budget + 1;
-  let previousPrevious: number[] = [];
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, previousPrevious[j - 2]! + 1);
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
-    }
-    if (rowMin > budget) return budget + 1;
-    previousPrevious = previous;
-    previous = current;
-  }
-  return previous[b.length]!;
-}

@@ -1,26 +1,7 @@
 /** Edit distance and "did you mean" for rule ids, setting keys, LoRA and parameter names. */
+import { editDistance } from '../core/edit-distance.js';
 
-/** Levenshtein distance, case-insensitive, with an early exit once it exceeds `limit`. */
-export function editDistance(a: string, b: string, limit = Infinity): number {
-  const s = a.toLowerCase();
-  const t = b.toLowerCase();
-  if (s === t) return 0;
-  if (Math.abs(s.length - t.length) > limit) return limit + 1;
-  let previous = Array.from({ length: t.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= s.length; i++) {
-    const current = [i];
-    let rowMinimum = i;
-    for (let j = 1; j <= t.length; j++) {
-      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      current.push(value);
-      if (value < rowMinimum) rowMinimum = value;
-    }
-    if (rowMinimum > limit) return limit + 1;
-    previous = current;
-  }
-  return previous[t.length]!;
-}
+export { editDistance };
 
 /** The closest candidate within a third of the name's length (at least 2 edits), or undefined. */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {

@@ -4,6 +4,7 @@
  * when it answers (see engine-catalog.ts); these lists are the fallback, from A1111 v1.9+
  * (modules/sd_samplers_kdiffusion.py, sd_schedulers.py; shared/reference/a1111.md §7).
  */
+import { ENGINES as ENGINE_NAMES, SAMPLERS, SCHEDULERS } from '../../semantics/parameter-values.js';
 
 export type BlockName = 'params' | 'controlnet' | 'img2img' | 'inpaint' | 'hires';
 
@@ -69,46 +70,10 @@ export const BLOCK_KEYS: Record<BlockName, Array<{ key: string; detail: string }
   ],
 };
 
-/** A1111 v1.9+ sampler names (the scheduler is a separate "Schedule type"). */
-export const KNOWN_SAMPLERS = [
-  'DPM++ 2M',
-  'DPM++ SDE',
-  'DPM++ 2M SDE',
-  'DPM++ 2M SDE Heun',
-  'DPM++ 2S a',
-  'DPM++ 3M SDE',
-  'Euler a',
-  'Euler',
-  'LMS',
-  'Heun',
-  'DPM2',
-  'DPM2 a',
-  'DPM fast',
-  'DPM adaptive',
-  'Restart',
-  'DDIM',
-  'DDIM CFG++',
-  'PLMS',
-  'UniPC',
-  'LCM',
-];
-
-export const KNOWN_SCHEDULERS = [
-  'Automatic',
-  'Uniform',
-  'Karras',
-  'Exponential',
-  'Polyexponential',
-  'SGM Uniform',
-  'KL Optimal',
-  'Align Your Steps',
-  'Simple',
-  'Normal',
-  'DDIM',
-  'Beta',
-];
-
-export const ENGINES = ['a1111', 'forge', 'sdnext', 'comfyui', 'sdcpp', 'compel'];
+/** The fallback lists are the semantic stage's own (A1111 v1.9+ samplers and schedule types). */
+export const KNOWN_SAMPLERS: string[] = [...SAMPLERS];
+export const KNOWN_SCHEDULERS: string[] = [...SCHEDULERS];
+export const ENGINES: string[] = [...ENGINE_NAMES];
 
 export interface ParameterCatalog {
   samplers: string[];
