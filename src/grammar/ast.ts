@@ -273,3 +273,17 @@ export type AnyNode =
   | PromptFile
   | NetworkArgNode
   | NumberNode;
+
+/** The prompt nodes directly inside a node (emphasis body, schedule branches, alternation options). */
+export function childrenOf(node: PromptNode): PromptNode[] {
+  switch (node.kind) {
+    case 'emphasis':
+      return node.body ?? [];
+    case 'schedule':
+      return [...(node.from ?? []), ...(node.to ?? [])];
+    case 'alternation':
+      return (node.options ?? []).flat();
+    default:
+      return [];
+  }
+}

@@ -1,5 +1,8 @@
 /** Walking prompt-text nodes, with what rules usually need: parents and emphasis multipliers. */
 import type { EmphasisNode, PromptNode, Range, TextNode } from '../grammar/ast.js';
+import { childrenOf } from '../grammar/ast.js';
+
+export { childrenOf };
 
 /** A1111 modules/prompt_parser.py: round_bracket_multiplier = 1.1, square_bracket_multiplier = 1 / 1.1. */
 export const ROUND_MULTIPLIER = 1.1;
@@ -9,20 +12,6 @@ export interface NodeVisit {
   node: PromptNode;
   /** Enclosing nodes, outermost first. */
   parents: PromptNode[];
-}
-
-/** The nodes directly inside a node (emphasis body, schedule branches, alternation options). */
-export function childrenOf(node: PromptNode): PromptNode[] {
-  switch (node.kind) {
-    case 'emphasis':
-      return node.body ?? [];
-    case 'schedule':
-      return [...(node.from ?? []), ...(node.to ?? [])];
-    case 'alternation':
-      return (node.options ?? []).flat();
-    default:
-      return [];
-  }
 }
 
 /**

@@ -13,6 +13,7 @@ import type {
   PromptText,
 } from '../grammar/ast.js';
 import { touches } from './positions.js';
+import { childrenOf } from '../grammar/ast.js';
 
 export type PromptRole = 'positive' | 'negative' | 'fragment';
 
@@ -56,20 +57,6 @@ export function paramEntryAt(file: PromptFile, offset: number): { block: ParamBl
     return entry ? { block, entry } : { block };
   }
   return undefined;
-}
-
-/** Children of a prompt node, for walks. */
-export function childrenOf(node: PromptNode): PromptNode[] {
-  switch (node.kind) {
-    case 'emphasis':
-      return node.body ?? [];
-    case 'schedule':
-      return [...(node.from ?? []), ...(node.to ?? [])];
-    case 'alternation':
-      return (node.options ?? []).flat();
-    default:
-      return [];
-  }
 }
 
 /** Visits every prompt node depth-first; `depth` counts enclosing emphasis brackets. */
