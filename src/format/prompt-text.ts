@@ -395,44 +395,63 @@ function decideWhitespace(pieces: Piece[], edge: EdgeClass): void {
   for (let index = 0; index <= lastIndex; index++) {
     const piece = pieces[index]!;
     if (piece.kind !== 'space') continue;
-    const before = pieces[index - 1];
-    const after = pieces[index + 1];
-    if (isLiteral(before) && before.escapesNext) {
-      // `\ ` is an escaped space to A1111's schedule grammar, and `\` before a line break makes it
-      // reject the prompt: whitespace after a lone backslash stays exactly as written.
-      piece.out = piece.raw;
-      continue;
-    }
-    const newlines = countNewlines(piece.raw);
-    if (newlines > 0) {
-      piece.out = '\n'.repeat(newlines);
-      continue;
-    }
-    if (index === 0 || index === lastIndex) {
-      piece.out = edge === 'EDGE' || piece.raw === '' ? '' : ' ';
-      continue;
-    }
-    if ((isLiteral(before) && before.keyword) || (isLiteral(after) && after.keyword)) {
-      piece.out = piece.raw === '' ? '' : ' ';
-      continue;
-    }
-    // At the edges of an option the style wants no space: one is never added there.
-    if (isLiteral(before) && (before.role === 'open' || before.role === 'separator')) {
-      piece.out = piece.raw === '' || optionStartMayGo(pieces, index, before, edge) ? '' : ' ';
-      continue;
-    }
-    if (isLiteral(after) && (after.role === 'separator' || after.role === 'close')) {
-      piece.out = piece.raw === '' || optionEndMayGo(pieces, index, after, edge) ? '' : ' ';
-      continue;
-    }
-    const joins = mayJoin(leftClass(pieces, index, edge), rightClass(pieces, index, edge));
-    if (piece.raw === '') {
-      piece.out = joins ? '' : ' ';
-      continue;
-    }
-    const removable = (isLiteral(before) && before.opener) || (isLiteral(after) && after.closer);
-    piece.out = removable && !joins ? '' : ' ';
+    decideRun(pieces, index, edge);
+    if (piece.out === '' && piece.raw !== '' && wouldOpenTag(pieces, index)) piece.out = ' ';
   }
+}
+
+/**
+ * True when removing the run would write `<name:` (A1111's `<(\w+):`), which starts an
+ * extra-network tag that swallows everything up to the next `>` (modules/extra_networks.py).
+ */
+function wouldOpenTag(pieces: readonly Piece[], index: number): boolean {
+  const before = pieces[index - 1];
+  const after = pieces[index + 1];
+  return before !== undefined && after !== undefined && after.kind === 'literal' && after.text.startsWith(':') &&
+    before.kind === 'literal' && /<[\p{L}\p{N}_]+$/u.test(before.text);
+}
+
+/** Decides the whitespace run at `index` (see decideWhitespace). */
+function decideRun(pieces: Piece[], index: number, edge: EdgeClass): void {
+  const lastIndex = pieces.length - 1;
+  const piece = pieces[index] as WhitespacePiece;
+  const before = pieces[index - 1];
+  const after = pieces[index + 1];
+  if (isLiteral(before) && before.escapesNext) {
+    // `\ ` is an escaped space to A1111's schedule grammar, and `\` before a line break makes it
+    // reject the prompt: whitespace after a lone backslash stays exactly as written.
+    piece.out = piece.raw;
+    return;
+  }
+  const newlines = countNewlines(piece.raw);
+  if (newlines > 0) {
+    piece.out = '\n'.repeat(newlines);
+    return;
+  }
+  if (index === 0 || index === lastIndex) {
+    piece.out = edge === 'EDGE' || piece.raw === '' ? '' : ' ';
+    return;
+  }
+  if ((isLiteral(before) && before.keyword) || (isLiteral(after) && after.keyword)) {
+    piece.out = piece.raw === '' ? '' : ' ';
+    return;
+  }
+  // At the edges of an option the style wants no space: one is never added there.
+  if (isLiteral(before) && (before.role === 'open' || before.role === 'separator')) {
+    piece.out = piece.raw === '' || optionStartMayGo(pieces, index, before, edge) ? '' : ' ';
+    return;
+  }
+  if (isLiteral(after) && (after.role === 'separator' || after.role === 'close')) {
+    piece.out = piece.raw === '' || optionEndMayGo(pieces, index, after, edge) ? '' : ' ';
+    return;
+  }
+  const joins = mayJoin(leftClass(pieces, index, edge), rightClass(pieces, index, edge));
+  if (piece.raw === '') {
+    piece.out = joins ? '' : ' ';
+    return;
+  }
+  const removable = (isLiteral(before) && before.opener) || (isLiteral(after) && after.closer);
+  piece.out = removable && !joins ? '' : ' ';
 }
 
 export interface PrintContext {

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 
 const words = ['a', 'cat', 'house', 'best quality', 'section plan', 'JL_section plan', 'x', 'B', 'ÄÖ', '日本', '1girl', 'and', 'break', '7', '😀', "o'clock", 'é'];
-const punctuation = [',', ',', ',', '.', "'", "'s", ';', '!', '-', '_', '/', '&', '&amp;', ':', '|', '>', '<', '{', '}'];
+const punctuation = [',', ',', ',', '.', "'", "'s", ';', '!', '-', '_', '/', '&', '&amp;', ':', '|', '>', '<', '{', '}', '<a'];
 const escapes = ['\\(', '\\)', '\\[', '\\]', '\\\\', '\\', '\\:', '\\ ', '\\#', '\\@'];
 const keywords = ['AND', 'BREAK', ' AND ', ' BREAK ', ':1.2', ' :0.5', ':.5'];
 const brackets = ['(', ')', '[', ']', '(', ')', '[', ']'];

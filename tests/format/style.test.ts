@@ -22,6 +22,7 @@ const cases: Array<[string, string, string]> = [
   ['alternations: no spaces at the edges of the options', '[ a  |  b|]', '[a|b|]\n'],
   ['option edges stay where the option would join the text outside', 'x[ a | b ]y, x [ a|b ] y', 'x[ a | b ]y, x [a|b] y\n'],
   ['a whitespace-only option stays', '[ |b]', '[ |b]\n'],
+  ['no space goes where it would start an extra-network tag', '(<a :1.2) x>, [<b :0.5] y>', '(<a :1.2) x>, [<b :0.5] y>\n'],
   ['a space that keeps a keyword a keyword stays', '[7 : :2]BREAK', '[7 : :2]BREAK\n'],
   ['repeated commas stay (",," is one CLIP piece, ", ," two)', 'a,,b, ,c', 'a,, b, , c\n'],
   ['no space removed between punctuation', 'a . , b', 'a . , b\n'],
