@@ -160,27 +160,32 @@ export function fragmentsInsideTags(texts: readonly PromptText[], fragments: Rea
 }
 
 /**
- * Names of the fragments that hold an `AND`, directly or through other fragments. A1111 splits on
- * AND before anything else, so a `${name}` of one inside brackets splits them: texts that use such
- * a fragment are printed as written.
+ * Names of the fragments that change the bracket structure where they are pasted: they hold an
+ * `AND` (A1111 splits on it before anything else), or brackets that do not balance (a `)` in the
+ * fragment closes a `(` of the text that uses it). Directly or through other fragments.
  */
-export function fragmentsWithAnd(fragments: ReadonlyMap<string, PromptText>): Set<string> {
+export function fragmentsThatReshape(fragments: ReadonlyMap<string, PromptText>): Set<string> {
+  return fragmentsWhere(fragments, (body) => isFragile(body.body) || [...allNodes(body.body)].some((node) => node.kind === 'and'));
+}
+
+function fragmentsWhere(fragments: ReadonlyMap<string, PromptText>, test: (body: PromptText) => boolean): Set<string> {
   const result = new Set<string>();
   const visiting = new Set<string>();
-  const holdsAnd = (name: string): boolean => {
+  const matches = (name: string): boolean => {
     if (result.has(name)) return true;
     const body = fragments.get(name);
     if (!body || visiting.has(name)) return false;
     visiting.add(name);
     let found = false;
+    if (test(body)) found = true;
     for (const node of allNodes(body.body)) {
-      if (node.kind === 'and' || (node.kind === 'fragment-ref' && holdsAnd(node.name))) found = true;
+      if (node.kind === 'fragment-ref' && matches(node.name)) found = true;
     }
     visiting.delete(name);
     if (found) result.add(name);
     return found;
   };
-  for (const name of fragments.keys()) holdsAnd(name);
+  for (const name of fragments.keys()) matches(name);
   return result;
 }
 

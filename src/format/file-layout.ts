@@ -9,7 +9,7 @@
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { CommentNode, ParamBlockNode, PromptFile, PromptText } from '../grammar/ast.js';
 import { LineIndex } from '../grammar/line-index.js';
-import { fragmentsInsideTags, fragmentsWithAnd, usesAnyOf } from './as-written.js';
+import { fragmentsInsideTags, fragmentsThatReshape, usesAnyOf } from './as-written.js';
 import { printPromptLines, type PrintContext } from './prompt-text.js';
 
 export type ItemKind =
@@ -173,7 +173,7 @@ export function layoutFile(source: string, file: PromptFile, lineIndex?: LineInd
 
   const fragmentTexts = new Map(file.fragments.map((fragment) => [fragment.name, fragment.text]));
   const insideTags = fragmentsInsideTags(allTexts(file), fragmentTexts);
-  const withAnd = fragmentsWithAnd(fragmentTexts);
+  const withAnd = fragmentsThatReshape(fragmentTexts);
   /** How to print a prompt text (not a fragment body) of this file. */
   const promptContext = (text: PromptText): PrintContext => ({ asWritten: usesAnyOf(text, withAnd) });
 

@@ -198,7 +198,15 @@ function scheduleTail(source: PromptSource, node: ScheduleNode): string {
 }
 
 function writeNodes(writer: PieceWriter, nodes: readonly PromptNode[]): void {
-  for (const node of nodes) writeNode(writer, node);
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    // `:1.AND`: the `.` is what makes AND a word of its own (`\bAND\b`); `:1AND` has no AND.
+    if (node.kind === 'and-weight' && nodes[i + 1]?.kind === 'and' && !/\d$/.test(node.weight.raw)) {
+      writer.structural(`:${node.weight.raw}`, { keyword: true });
+      continue;
+    }
+    writeNode(writer, node);
+  }
 }
 
 function writeNode(writer: PieceWriter, node: PromptNode): void {

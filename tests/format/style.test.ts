@@ -32,6 +32,8 @@ const cases: Array<[string, string, string]> = [
   ['a space between groups of equal weight stays', '(a) (b)', '(a) (b)\n'],
   ['AND and BREAK keep one space on each side', 'a  AND   b BREAK  c', 'a AND b BREAK c\n'],
   ['AND weights respelled', 'a :1.20 AND b', 'a :1.2 AND b\n'],
+  ['an AND weight against AND keeps its dot', 'a :1.AND b', 'a :1.AND b\n'],
+  ['a fragment with unbalanced brackets: texts using it are left as written', '@fragment f\n)\n@prompt a\n(${f} , )', '@fragment f\n)\n\n@prompt a\n(${f} , )\n'],
   ['brackets around AND: the prompt is left as written', '(a  AND b:1.20)', '(a  AND b:1.20)\n'],
   ['a tag against a keyword: left as written', 'a :1.20<lora:x:1>AND  b', 'a :1.20<lora:x:1>AND  b\n'],
   ['extra-network tags are kept as written', 'a ,<lora: x :0.60>', 'a, <lora: x :0.60>\n'],
