@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { reportNotes } from './shared.js';
+import { NOTE_CODES_BY_RULE, reportNotes } from './shared.js';
 
 /** AND and prompt weights: ComfyUI approximates them with area strength and a scaled CFG; sd.cpp and compel drop the weight (docs/compile.md). */
 export const andSemantics: Rule = {
@@ -19,6 +19,6 @@ export const andSemantics: Rule = {
     },
   },
   check(context) {
-    reportNotes(context, ['engine/and-semantics', 'engine/and-weight']);
+    reportNotes(context, NOTE_CODES_BY_RULE['engine/and-semantics']);
   },
 };

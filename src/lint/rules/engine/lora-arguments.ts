@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { reportNotes } from './shared.js';
+import { NOTE_CODES_BY_RULE, reportNotes } from './shared.js';
 
 /** LoRA arguments an engine drops or reads differently (te/unet split, dyn, lyco alias). */
 export const loraArguments: Rule = {
@@ -20,6 +20,6 @@ export const loraArguments: Rule = {
     },
   },
   check(context) {
-    reportNotes(context, ['engine/lora-te-unet', 'engine/lora-dyn', 'engine/lyco-alias']);
+    reportNotes(context, NOTE_CODES_BY_RULE['engine/lora-arguments']);
   },
 };

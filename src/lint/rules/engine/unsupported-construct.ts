@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { reportNotes } from './shared.js';
+import { NOTE_CODES_BY_RULE, reportNotes } from './shared.js';
 
 /** sd.cpp and compel have no AND and no prompt schedules: the compiler keeps one branch. */
 export const unsupportedConstruct: Rule = {
@@ -17,6 +17,6 @@ export const unsupportedConstruct: Rule = {
     },
   },
   check(context) {
-    reportNotes(context, ['engine/and-unsupported', 'engine/schedule-unsupported']);
+    reportNotes(context, NOTE_CODES_BY_RULE['engine/unsupported-construct']);
   },
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { reportNotes } from './shared.js';
+import { NOTE_CODES_BY_RULE, reportNotes } from './shared.js';
 
 /** Extra networks other than LoRA (hypernet, unknown types) that the target engine does not apply. */
 export const unsupportedNetwork: Rule = {
@@ -14,6 +14,6 @@ export const unsupportedNetwork: Rule = {
     },
   },
   check(context) {
-    reportNotes(context, ['engine/unsupported-network']);
+    reportNotes(context, NOTE_CODES_BY_RULE['engine/unsupported-network']);
   },
 };

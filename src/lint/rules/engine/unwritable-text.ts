@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { reportNotes } from './shared.js';
+import { NOTE_CODES_BY_RULE, reportNotes } from './shared.js';
 
 /** Literal characters the target engine's prompt syntax cannot write (sd.cpp escapes, compel `+`/`-`). */
 export const unwritableText: Rule = {
@@ -17,6 +17,6 @@ export const unwritableText: Rule = {
     },
   },
   check(context) {
-    reportNotes(context, ['engine/escape', 'engine/compel-operator']);
+    reportNotes(context, NOTE_CODES_BY_RULE['engine/unwritable-text']);
   },
 };
