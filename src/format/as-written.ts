@@ -87,6 +87,12 @@ export function mayFormTagAcrossFragments(prompt: PromptText, fragmentBody: bool
  * `\<lora:…>`: A1111 strips the tag first (modules/extra_networks.py), so the backslash then
  * escapes whatever follows the tag, which the tree cannot show. Such text is left as written.
  */
+/**
+ * `(a :0.5<lora:x:1>)`: once A1111 strips the tag, `:0.5)` closes the bracket with a weight, which
+ * the tree (read before stripping) cannot show. Such text is left as written.
+ */
+export const WEIGHT_ACROSS_TAG = /:\s*[+-]?[.\d]*\s*(?:<[\p{L}\p{N}_]+:[^>]+>\s*)+[.\d]*\s*\)/u;
+
 export const ESCAPED_NETWORK = /\\<[\p{L}\p{N}_]+:[^>]+>/u;
 
 /** True when an AND keyword sits anywhere inside these nodes. */

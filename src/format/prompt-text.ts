@@ -19,7 +19,7 @@
 import type { PromptNode, PromptText, ScheduleNode } from '../grammar/ast.js';
 import { textIndexOf } from '../grammar/source-map.js';
 import { firstClass, lastClass, mayJoin, type EdgeClass } from './clip-pieces.js';
-import { ESCAPED_NETWORK, hasTagAgainstKeyword, isFragile, mayFormTagAcrossFragments } from './as-written.js';
+import { ESCAPED_NETWORK, WEIGHT_ACROSS_TAG, hasTagAgainstKeyword, isFragile, mayFormTagAcrossFragments } from './as-written.js';
 import { canonicalWeight } from './numbers.js';
 
 interface LiteralPiece {
@@ -489,6 +489,7 @@ export function printPromptLines(prompt: PromptText, context: PrintContext = {})
     isFragile(prompt.body) ||
     hasTagAgainstKeyword(prompt.body) ||
     (prompt.text.includes('\\<') && ESCAPED_NETWORK.test(prompt.text)) ||
+    (prompt.text.includes('>') && WEIGHT_ACROSS_TAG.test(prompt.text)) ||
     mayFormTagAcrossFragments(prompt, context.fragmentBody === true);
   if (asWritten) {
     // As written; only empty lines at the very start or end (whitespace of the whole text) may go.
