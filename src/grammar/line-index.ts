@@ -71,6 +71,12 @@ export class LineIndex {
     return end;
   }
 
+  /** Offset just past the line's end including its line break (for deleting whole lines). */
+  lineEndWithBreak(line: number): number {
+    const next = this.lineStarts[line + 1];
+    return next === undefined ? this.text.length : next;
+  }
+
   /** Offset of a 0-based line and column (clamped to the document), for editors that send positions. */
   offsetAt(line: number, column: number): number {
     if (line < 0) return 0;

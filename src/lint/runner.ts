@@ -5,8 +5,9 @@
  * runner keeps a line index only to turn offsets into positions.
  */
 import type { Diagnostic, Severity } from '../core/diagnostic.js';
-import type { Position, PromptFile, PromptText, Range } from '../grammar/ast.js';
+import type { PromptFile, PromptText, Range } from '../grammar/ast.js';
 import type { FileModel, PromptModel, ResolvedPrompt } from '../semantics/model.js';
+import { LineIndex } from '../grammar/line-index.js';
 import {
   applyDirectives,
   parseDirectives,
@@ -57,36 +58,6 @@ const FOREIGN_PREFIXES = ['syntax/', 'params/', 'include/', 'fragment/', 'lint/'
 
 export function toDiagnosticSeverity(severity: RuleSeverity): Severity {
   return severity === 'error' ? 'error' : severity === 'warn' ? 'warning' : 'info';
-}
-
-/** Line starts of a text, for offset → position. */
-export class LineIndex {
-  private readonly starts: number[] = [0];
-
-  constructor(private readonly text: string) {
-    for (let index = 0; index < text.length; index++) {
-      const code = text.charCodeAt(index);
-      if (code === 10) this.starts.push(index + 1);
-      else if (code === 13 && text.charCodeAt(index + 1) !== 10) this.starts.push(index + 1);
-    }
-  }
-
-  positionAt(offset: number): Position {
-    const clamped = Math.max(0, Math.min(offset, this.text.length));
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.starts[middle]! <= clamped) low = middle;
-      else high = middle - 1;
-    }
-    return { offset: clamped, line: low, column: clamped - this.starts[low]! };
-  }
-
-  /** Offset just past the line's end including its line break (for deleting whole lines). */
-  lineEndWithBreak(line: number): number {
-    return line + 1 < this.starts.length ? this.starts[line + 1]! : this.text.length;
-  }
 }
 
 /** Every prompt text of the file once: from the model when it has them, else straight from the AST. */
@@ -150,12 +121,12 @@ export function runRules(
     foreignDiagnostics: foreign,
     promptTexts: () => (sites ??= collectPromptTexts(file, model)),
     engineOf: (prompt?: PromptModel) => prompt?.parameters.engine ?? options.settings.engine,
-    positionAt: (offset: number) => lines.positionAt(offset),
+    positionAt: (offset: number) => lines.position(offset),
     rangeInResolved: (resolved: ResolvedPrompt, start: number, end: number): Range => {
       const map = resolved.sourceMap;
       const startOffset = map[Math.max(0, Math.min(start, map.length - 1))]!;
       const endOffset = end > start ? map[Math.min(end - 1, map.length - 1)]! + 1 : startOffset;
-      return { start: lines.positionAt(startOffset), end: lines.positionAt(Math.max(startOffset, endOffset)) };
+      return { start: lines.position(startOffset), end: lines.position(Math.max(startOffset, endOffset)) };
     },
     report: (problem: RuleReport) => {
       const fixable = current.meta.fixable;
@@ -195,7 +166,7 @@ export function runRules(
         code: 'lint/rule-error',
         severity: 'error',
         message: `Rule '${rule.meta.id}' failed on this file: ${error instanceof Error ? error.message : String(error)}. Please report this bug.`,
-        range: { start: lines.positionAt(0), end: lines.positionAt(0) },
+        range: { start: lines.position(0), end: lines.position(0) },
       });
     }
   }
