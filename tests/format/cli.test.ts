@@ -1,32 +1,13 @@
 /** `sdprompt fmt`, run in-process with captured streams on temporary folders. */
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, readdirSync, readFileSync, statSync, symlinkSync, lstatSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { makeProject, runCli } from '../support/cli.js';
 
-async function cli(argv: string[], cwd: string, stdinText = '') {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  stdin.end(stdinText);
-  const code = await main(['node', 'sdprompt', 'fmt', ...argv], { stdout, stderr, stdin, cwd, env: {} });
-  return { code, out, err };
+function cli(argv: string[], cwd: string, stdinText = '') {
+  return runCli(['fmt', ...argv], cwd, stdinText);
 }
 
-function project(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'sdprompt-fmt-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    writeFileSync(path.join(root, name), content);
-  }
-  return root;
-}
 
 const messy = '@prompt house\na house ,a garden\n';
 const tidy = '@prompt house\na house, a garden\n';
@@ -34,21 +15,21 @@ const broken = '@prompt house\na house, (a garden:1..2)\n';
 
 describe('sdprompt fmt', () => {
   it('prints one formatted file to stdout and leaves it alone', async () => {
-    const root = project({ 'a.sdprompt': messy });
+    const root = makeProject({ 'a.sdprompt': messy });
     const result = await cli(['a.sdprompt'], root);
     expect(result).toEqual({ code: 0, out: tidy, err: '' });
     expect(readFileSync(path.join(root, 'a.sdprompt'), 'utf8')).toBe(messy);
   });
 
   it('formats stdin with --stdin', async () => {
-    const root = project({});
+    const root = makeProject({});
     expect(await cli(['--stdin'], root, messy)).toEqual({ code: 0, out: tidy, err: '' });
     expect((await cli(['--stdin', '--check'], root, messy)).code).toBe(1);
     expect((await cli(['--stdin', '--check'], root, tidy)).code).toBe(0);
   });
 
   it('--check lists unformatted files and exits 1; 0 when all are formatted', async () => {
-    const root = project({ 'a.sdprompt': messy, 'sub/b.sdprompt': tidy, 'sub/c.sdprompt': messy, 'node_modules/x.sdprompt': messy });
+    const root = makeProject({ 'a.sdprompt': messy, 'sub/b.sdprompt': tidy, 'sub/c.sdprompt': messy, 'node_modules/x.sdprompt': messy });
     const result = await cli(['--check'], root);
     expect(result.code).toBe(1);
     expect(result.out.split('\n').filter(Boolean)).toEqual(['a.sdprompt', path.join('sub', 'c.sdprompt')]);
@@ -58,7 +39,7 @@ describe('sdprompt fmt', () => {
   });
 
   it('--write rewrites unformatted files in place, keeps their mode, leaves no temp files', async () => {
-    const root = project({ 'a.sdprompt': messy, 'b.sdprompt': tidy });
+    const root = makeProject({ 'a.sdprompt': messy, 'b.sdprompt': tidy });
     chmodSync(path.join(root, 'a.sdprompt'), 0o640);
     const before = statSync(path.join(root, 'b.sdprompt')).mtimeMs;
     const result = await cli(['--write', '.'], root);
@@ -72,7 +53,7 @@ describe('sdprompt fmt', () => {
   });
 
   it('--write through a symbolic link rewrites the target and keeps the link', async () => {
-    const root = project({ 'real.sdprompt': messy });
+    const root = makeProject({ 'real.sdprompt': messy });
     symlinkSync(path.join(root, 'real.sdprompt'), path.join(root, 'link.sdprompt'));
     expect((await cli(['--write', 'link.sdprompt'], root)).code).toBe(0);
     expect(lstatSync(path.join(root, 'link.sdprompt')).isSymbolicLink()).toBe(true);
@@ -80,7 +61,7 @@ describe('sdprompt fmt', () => {
   });
 
   it('never touches files with syntax errors, reports them with a location, exits 1', async () => {
-    const root = project({ 'bad.sdprompt': broken, 'a.sdprompt': messy });
+    const root = makeProject({ 'bad.sdprompt': broken, 'a.sdprompt': messy });
     const result = await cli(['--write', '.'], root);
     expect(result.code).toBe(1);
     expect(readFileSync(path.join(root, 'bad.sdprompt'), 'utf8')).toBe(broken);
@@ -92,7 +73,7 @@ describe('sdprompt fmt', () => {
   });
 
   it('globs, and usage errors exit 2 with one line', async () => {
-    const root = project({ 'p/a.sdprompt': messy, 'p/b.sdprompt': messy });
+    const root = makeProject({ 'p/a.sdprompt': messy, 'p/b.sdprompt': messy });
     expect((await cli(['--check', 'p/*.sdprompt'], root)).out).toBe(`${path.join('p', 'a.sdprompt')}\n${path.join('p', 'b.sdprompt')}\n`);
     for (const argv of [['--check', '--write', 'p'], ['p'], ['missing.sdprompt'], ['--check', 'none/*.sdprompt'], [], ['--stdin', 'p/a.sdprompt'], ['--end-of-line', 'cr', 'p/a.sdprompt']]) {
       const result = await cli(argv, root);
@@ -103,7 +84,7 @@ describe('sdprompt fmt', () => {
   });
 
   it('--end-of-line crlf', async () => {
-    const root = project({ 'a.sdprompt': messy });
+    const root = makeProject({ 'a.sdprompt': messy });
     expect((await cli(['--end-of-line', 'crlf', 'a.sdprompt'], root)).out).toBe(tidy.replace(/\n/g, '\r\n'));
   });
 });
