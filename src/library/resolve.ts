@@ -20,6 +20,8 @@ import { editDistance } from '../core/edit-distance.js';
 
 export { editDistance };
 
+const MAX_REMEMBERED_SUGGESTIONS = 1000;
+
 /** A1111's initial forbidden aliases (networks.py list_available_networks). */
 const INITIAL_FORBIDDEN = ['none', 'Addams'];
 
@@ -89,6 +91,20 @@ export class LoraNameTable {
 
   /** "Did you mean": names that resolve, closest first, within a distance that grows with the length. */
   suggest(name: string, limit = 3): Suggestion[] {
+    // The table never changes after construction, and an editor asks again on every keystroke
+    // for every unknown name in the document: remember the answers (bounded).
+    const key = `${limit}\0${name}`;
+    const cached = this.suggestions.get(key);
+    if (cached) return cached.slice();
+    const computed = this.computeSuggestions(name, limit);
+    if (this.suggestions.size >= MAX_REMEMBERED_SUGGESTIONS) this.suggestions.clear();
+    this.suggestions.set(key, computed);
+    return computed.slice();
+  }
+
+  private readonly suggestions = new Map<string, Suggestion[]>();
+
+  private computeSuggestions(name: string, limit: number): Suggestion[] {
     const budget = Math.max(2, Math.floor(name.length / 3));
     const lower = name.toLowerCase();
     const seen = new Set<string>();

@@ -31,8 +31,13 @@ describe('emphasis/deep-nesting fix keeps the effective weights (to 4 decimals)'
         expect(result.output).not.toBe(source);
         const before = attention(source);
         const after = attention(result.output);
-        expect(after.map(([segment]) => segment)).toEqual(before.map(([segment]) => segment));
-        after.forEach(([, value], index) => expect(Math.abs(value - before[index]![1])).toBeLessThan(5e-5));
+        // Compared character by character: where the nesting multiplies out to 1 (1.1³ ÷ 1.1³ is
+        // 0.9999999999999998 in floating point), the fixed text's weight of exactly 1 merges with its
+        // neighbours into one segment, and that is the same meaning.
+        const perCharacter = (segments: ReadonlyArray<readonly [string, number]>) => segments.flatMap(([segment, value]) => [...segment].map(() => value));
+        expect(after.map(([segment]) => segment).join('')).toEqual(before.map(([segment]) => segment).join(''));
+        const beforeWeights = perCharacter(before);
+        perCharacter(after).forEach((value, index) => expect(Math.abs(value - beforeWeights[index]!)).toBeLessThan(5e-5));
       }),
       { numRuns: 300 },
     );
