@@ -161,6 +161,7 @@ export class SdpromptServer {
     connection.onDidChangeWatchedFiles(guard.notification('didChangeWatchedFiles', (params) => this.workspace.watchedFilesChanged(params.changes.map((change) => change.uri))));
 
     this.documents.onDidChangeContent((event) => {
+      this.workspace.noteActivity();
       if (!this.pullDiagnostics) this.scheduler.schedule(event.document.uri);
     });
     this.documents.onDidClose((event) => {

@@ -24,6 +24,9 @@ export interface SettingsSource {
   readonly root: string | undefined;
 }
 
+/** How long the server waits without edits before it indexes the tag lists. */
+const TAGS_IDLE_MS = 1000;
+
 export class Workspace {
   settings: ServerSettings = DEFAULT_SETTINGS;
   library: LibrarySnapshot = EMPTY_LIBRARY;
@@ -66,6 +69,24 @@ export class Workspace {
     return this.tagsLoading;
   }
 
+  /** Pending "load the tags once idle" timer, pushed back by every edit. */
+  private idleTagTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Indexing 100,000 tags blocks the event loop for a few hundred milliseconds, so it waits for a
+   * second without edits (or for the first completion, which needs it) instead of landing in the
+   * middle of someone typing.
+   */
+  noteActivity(): void {
+    if (this.tagsLoading || this.settings.tagFiles.length === 0) return;
+    if (this.idleTagTimer) clearTimeout(this.idleTagTimer);
+    this.idleTagTimer = setTimeout(() => {
+      this.idleTagTimer = undefined;
+      void this.ensureTags();
+    }, TAGS_IDLE_MS);
+    this.idleTagTimer.unref();
+  }
+
   /** Settings a client pushed with didChangeConfiguration (clients without workspace/configuration). */
   private pushedSettings: unknown;
 
@@ -82,7 +103,7 @@ export class Workspace {
     // Tags only matter to completion: they load on the first completion or once the server is idle,
     // never on the way to the first diagnostics.
     this.tagsLoading = undefined;
-    setTimeout(() => void this.ensureTags(), 1000).unref();
+    this.noteActivity();
     await Promise.all([
       this.containment.background('library', () => this.loadLibrary()),
       this.containment.background('engine', async () => {
