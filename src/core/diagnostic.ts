@@ -33,3 +33,17 @@ export interface Diagnostic {
   /** Path of the file the range belongs to, when it is not the file being checked (includes). */
   file?: string;
 }
+
+/**
+ * Each problem once: the same code, range, message and file reported twice (a fragment used by
+ * several prompts, a parser finding a rule re-reports) keeps its first report, in order.
+ */
+export function dedupeDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((diagnostic) => {
+    const key = `${diagnostic.file ?? ''}\0${diagnostic.code}\0${diagnostic.range.start.offset}\0${diagnostic.range.end.offset}\0${diagnostic.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

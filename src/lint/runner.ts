@@ -4,7 +4,7 @@
  * directives and returns the diagnostics in document order. Rules never see the raw text; the
  * runner keeps a line index only to turn offsets into positions.
  */
-import type { Diagnostic, Severity } from '../core/diagnostic.js';
+import { dedupeDiagnostics, type Diagnostic, type Severity } from '../core/diagnostic.js';
 import type { PromptFile, PromptText, Range } from '../grammar/ast.js';
 import type { FileModel, PromptModel, ResolvedPrompt } from '../semantics/model.js';
 import { LineIndex } from '../grammar/line-index.js';
@@ -171,7 +171,7 @@ export function runRules(
     }
   }
 
-  let result = dedupe(diagnostics);
+  let result = dedupeDiagnostics(diagnostics);
   if (!options.noInlineConfig) {
     const directives = parseDirectives(file);
     if (directives.length > 0) {
@@ -195,16 +195,6 @@ export function runRules(
       a.code.localeCompare(b.code),
   );
   return { diagnostics: result, skipped };
-}
-
-function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((diagnostic) => {
-    const key = `${diagnostic.file ?? ''}\0${diagnostic.code}\0${diagnostic.range.start.offset}\0${diagnostic.range.end.offset}\0${diagnostic.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 export { UNUSED_DIRECTIVE_CODE, UNKNOWN_RULE_IN_DIRECTIVE_CODE };

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Diagnostic } from '../core/diagnostic.js';
+import { dedupeDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import type { PromptFile } from '../grammar/ast.js';
 import type { FileModel, ResolvedPrompt } from '../semantics/model.js';
 import type { ErrorContainment } from './containment.js';
@@ -120,7 +120,7 @@ export class DocumentAnalysis {
         containment.report('lint', error);
       }
     }
-    this.diagnosticsValue = dedupe(diagnostics);
+    this.diagnosticsValue = dedupeDiagnostics(diagnostics);
     return this.diagnosticsValue;
   }
 }
@@ -149,13 +149,3 @@ function includeReader(filePath: string | undefined): (path: string) => string |
   };
 }
 
-/** The linter re-reports syntax problems the parser already gave; show each once. */
-function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((diagnostic) => {
-    const key = `${diagnostic.code}|${diagnostic.range.start.offset}|${diagnostic.range.end.offset}|${diagnostic.message}|${diagnostic.file ?? ''}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}

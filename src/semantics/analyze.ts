@@ -3,7 +3,7 @@
  * (defaults < included files < this file's file-level blocks < the prompt's own blocks) and runs each
  * prompt text through the A1111 model. Pure: files are read only through `options.readFile`.
  */
-import type { Diagnostic } from '../core/diagnostic.js';
+import { dedupeDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import type { PromptDefNode, PromptFile, PromptText } from '../grammar/ast.js';
 import { documentLines } from '../grammar/parse.js';
 import { conditionPrompt, type Conditioner } from './conditioning.js';
@@ -80,7 +80,7 @@ export function analyze(file: PromptFile, options: AnalyzeOptions = {}): FileMod
     return model;
   });
 
-  return { file, prompts, diagnostics: dedupe(diagnostics) };
+  return { file, prompts, diagnostics: dedupeDiagnostics(diagnostics) };
 }
 
 /** What the lazy `a1111`/`a1111Hires` getters need, kept on the prompt under a private symbol. */
@@ -122,13 +122,3 @@ function defineLazyConditioning(prompt: ResolvedPrompt, state: LazyConditioning)
   if (state.hiresPass) Object.defineProperty(prompt, 'a1111Hires', { get: readHiresPass, enumerable: true, configurable: true });
 }
 
-/** A fragment used by several prompts reports its problems once. */
-function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((diagnostic) => {
-    const key = `${diagnostic.file ?? ''}\0${diagnostic.code}\0${diagnostic.range.start.offset}\0${diagnostic.range.end.offset}\0${diagnostic.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
