@@ -1,6 +1,7 @@
 // Speed of the A1111 model (conditionA1111) on ~1 KB prompts. Run `npx tsc -p .` first.
 // Prints medians in microseconds; the target is well under 100 µs for a 1 KB prompt.
 import { conditionA1111 } from '../dist/semantics/a1111/index.js';
+import { median } from './lib.mjs';
 
 const pieces = ['masterpiece', 'best quality', '(a house for one family:1.2)', '[day:night:0.4]', 'section plan', 'JL_section plan', '<lora:JL_sectionplan:0.6>', '<lora:archA:0.4:0.3>', '((detailed windows))', '[blurry]', '[red|blue] roof', 'BREAK', 'garden, trees', '(soft light:0.9)', 'wide angle'];
 function prompt(size, seed) {
@@ -19,10 +20,6 @@ const cases = {
   'well-formed 1 KB, no alternation': prompt(1024, 1).replaceAll('[red|blue]', 'red'),
   'unbalanced 1 KB (start-level resolution)': ']' + prompt(990, 4) + ' [x:1]] (',
 };
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 // For scale on this machine (its load varies): JSON.parse of a 1 KB JSON document, same harness.
 const json = JSON.stringify({ prompt: cases['well-formed 1 KB'], steps: 20 });
 {

@@ -8,21 +8,7 @@
  * prompts. For scale it also prints parse() alone on the same text.
  */
 import { format, parse } from '../dist/index.js';
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same text. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const words = ['house', 'family', 'modern', 'roof', 'garden', 'window', 'facade', 'timber', 'concrete', 'light', 'section plan',
-  'JL_section plan', 'floor plan', 'staircase', 'terrace', 'detailed', 'pencil', 'watercolor', 'sketch', 'architecture'];
+import { random, words } from './lib.mjs';
 
 function pick(next, list) {
   return list[Math.floor(next() * list.length)];

@@ -7,21 +7,7 @@
 import { loadavg } from 'node:os';
 import { analyze, parse } from '../dist/index.js';
 import { createJsonParser } from './json-grammar.mjs';
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same text. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const words = ['house', 'family', 'modern', 'roof', 'garden', 'window', 'facade', 'timber', 'concrete', 'light', 'section plan',
-  'JL_section plan', 'floor plan', 'staircase', 'terrace', 'detailed', 'pencil', 'watercolor', 'sketch', 'architecture'];
+import { median, random, words } from './lib.mjs';
 
 function promptText(next) {
   const tags = [];
@@ -61,11 +47,6 @@ function jsonOfSameSize(targetBytes, seed) {
     items.push(item);
   }
   return JSON.stringify(items);
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /**

@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const helpers = new Set(['run.mjs', 'json-grammar.mjs']);
+const helpers = new Set(['run.mjs', 'lib.mjs', 'json-grammar.mjs']);
 const wanted = process.argv.slice(2);
 const scripts = readdirSync(here)
   .filter((name) => name.endsWith('.mjs') && !helpers.has(name))

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { ClipTokenizer, chunkA1111, loadVocabulary, vocabularyFromGzip } from '../dist/tokenizer/index.js';
 import { parsePromptAttention } from '../dist/semantics/a1111/attention.js';
+import { median, random } from './lib.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const gzipPath = process.argv[2] ?? path.resolve(repoRoot, '../shared/data/clip/bpe_simple_vocab_16e6.txt.gz');
@@ -29,23 +30,6 @@ function measure(fn) {
   const wall = performance.now() - start;
   const used = process.cpuUsage(cpu);
   return { wall, cpu: (used.user + used.system) / 1000, value };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same text. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // ---- vocabulary load ---------------------------------------------------------------------------
