@@ -10,6 +10,7 @@ import { toCompel } from '../engines/compel.js';
 import { toSdcppBody, toSdcppCliArgs } from '../engines/sdcpp.js';
 import type { IrDocument } from './ir.js';
 import { lowerPromptModel, type LowerOptions } from './lower.js';
+import { parameterSources } from './parameter-sources.js';
 import { LineIndex } from './positions.js';
 import type { LossyStep, TargetName, TargetOptions, TargetResult } from './target.js';
 
@@ -67,6 +68,7 @@ export function compileFile(model: FileModel, documentText: string, options: Com
   const lines = new LineIndex(documentText);
   return model.prompts.map((prompt, index) => {
     const ir = lowerPromptModel(prompt, index, options);
+    ir.parameterSources = parameterSources(model.file.blocks, prompt.node.blocks);
     const result = compileIr(ir, options.target, options);
     const diagnostics = notesToDiagnostics(result.notes, lines);
     for (const resolved of [prompt.positive, prompt.negative]) {

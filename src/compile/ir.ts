@@ -111,8 +111,18 @@ export interface IrHires {
   denoise: number;
 }
 
+/**
+ * The checkpoint's model family as far as sdprompt knows it: the library's family of the file
+ * (src/library reads it from the tensor keys or metadata) or the one the user stated.
+ */
+export type IrBaseModel = 'sd1' | 'sd2' | 'sdxl' | 'sd3-flux';
+
 export interface IrParameters {
   checkpoint?: string;
+  /** Absent when unknown (no --base-model, checkpoint not found in a library); adapters then assume SD1. */
+  baseModel?: IrBaseModel;
+  /** Where `baseModel` comes from: the user's --base-model, or the library entry of `checkpoint`. */
+  baseModelFrom?: 'option' | 'library';
   vae?: string;
   /** A1111 sampler name as written (e.g. `DPM++ 2M`); absent = engine default. */
   sampler?: string;
@@ -129,6 +139,14 @@ export interface IrParameters {
   hires?: IrHires;
   extra: Record<string, string>;
 }
+
+/**
+ * Where the parameters were written in this document, for messages about them (an engine refusing
+ * a checkpoint or sampler name). Absent for defaults and for values set in an included file.
+ */
+export type IrParameterSources = Partial<
+  Record<'checkpoint' | 'vae' | 'sampler' | 'scheduler' | 'steps' | 'cfg' | 'seed' | 'width' | 'height' | 'clipSkip' | 'batchSize' | 'batchCount', IrSource>
+>;
 
 /** One prompt of a file, ready for any engine adapter. */
 export interface IrDocument {
@@ -152,4 +170,5 @@ export interface IrDocument {
   init?: IrInit;
   /** Where the prompt definition is in the document. */
   source: IrSource;
+  parameterSources?: IrParameterSources;
 }

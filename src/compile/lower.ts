@@ -10,7 +10,9 @@ import {
   type IrEmbedding,
   type IrDocument,
   type IrLora,
+  type IrBaseModel,
   type IrNetwork,
+  type IrParameters,
   type IrPart,
   type IrPrompt,
   type IrScheduleStep,
@@ -26,6 +28,22 @@ export interface LowerOptions {
   resolveLora?: (name: string) => { file: string } | undefined;
   /** Resolves a word to an embedding (library inventory); returns ComfyUI's `embedding:` name. */
   resolveEmbedding?: (word: string) => string | undefined;
+  /** The user's statement of the model family (`--base-model`); wins over the library. */
+  baseModel?: 'sd1' | 'sdxl';
+  /**
+   * The family of a checkpoint as the library knows it (`resolveCheckpoint(name).baseModel`, the
+   * same fact the `lora/family-mismatch` rule uses), or undefined when the name is not found.
+   */
+  checkpointFamily?: (checkpoint: string) => string | undefined;
+}
+
+const IR_BASE_MODELS: ReadonlySet<string> = new Set<IrBaseModel>(['sd1', 'sd2', 'sdxl', 'sd3-flux']);
+
+/** `--base-model` wins; else the library's family of the checkpoint; never a guess from the name. */
+function baseModelOf(checkpoint: string | undefined, options: LowerOptions): Pick<IrParameters, 'baseModel' | 'baseModelFrom'> {
+  if (options.baseModel) return { baseModel: options.baseModel, baseModelFrom: 'option' };
+  const family = checkpoint !== undefined ? options.checkpointFamily?.(checkpoint) : undefined;
+  return family !== undefined && IR_BASE_MODELS.has(family) ? { baseModel: family as IrBaseModel, baseModelFrom: 'library' } : {};
 }
 
 /** A1111 parse_prompt_attention marks BREAK as this segment (modules/prompt_parser.py). */
@@ -182,6 +200,7 @@ export function lowerPromptModel(model: PromptModel, index: number, options: Low
   if (model.name !== undefined) document.name = model.name;
   if (options.resolveEmbedding) document.embeddings = findEmbeddings([document.positive.strippedText, document.negative.text], options.resolveEmbedding);
   if (p.checkpoint !== undefined) document.parameters.checkpoint = p.checkpoint;
+  Object.assign(document.parameters, baseModelOf(p.checkpoint, options));
   if (p.vae !== undefined) document.parameters.vae = p.vae;
   if (p.sampler !== undefined) document.parameters.sampler = p.sampler;
   if (p.scheduler !== undefined) document.parameters.scheduler = p.scheduler;

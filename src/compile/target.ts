@@ -23,11 +23,16 @@ export interface TargetResult<Payload = unknown> {
   notes: LossyStep[];
   /** ComfyUI: where in the prompt file each graph node comes from, to map node_errors back. */
   nodeSources?: Record<string, IrSource>;
+  /** ComfyUI: where the value of a node's input was written (node id → input name → source), when known. */
+  inputSources?: Record<string, Record<string, IrSource>>;
 }
 
 /** Options every adapter understands. */
 export interface TargetOptions {
-  /** `sdxl` makes the ComfyUI graph use CLIPTextEncodeSDXL. */
+  /**
+   * `sdxl` makes the ComfyUI graph use CLIPTextEncodeSDXL. Wins over the IR's `parameters.baseModel`
+   * (the library's family of the checkpoint); with neither, SD1's CLIPTextEncode.
+   */
   baseModel?: 'sd1' | 'sdxl';
   /** Seed used when the file says -1 (random): compile output is then reproducible. */
   randomSeed?: () => number;

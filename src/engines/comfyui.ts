@@ -71,14 +71,18 @@ function withEmbeddingPrefix(text: string, embeddings: readonly IrEmbedding[]): 
 class GraphBuilder {
   readonly graph: ComfyGraph = {};
   readonly sources: Record<string, IrSource> = {};
+  readonly inputSources: Record<string, Record<string, IrSource>> = {};
   private next = 1;
 
   constructor(private readonly fallback: IrSource) {}
 
-  add(classType: string, inputs: Record<string, ComfyInput>, title?: string, source?: IrSource): string {
+  /** `inputSources`: where the value of an input was written (a `sampler:` line for `sampler_name`). */
+  add(classType: string, inputs: Record<string, ComfyInput>, title?: string, source?: IrSource, inputSources?: Record<string, IrSource | undefined>): string {
     const id = String(this.next++);
     this.graph[id] = { class_type: classType, inputs, ...(title ? { _meta: { title } } : {}) };
     this.sources[id] = source ?? this.fallback;
+    const known = Object.entries(inputSources ?? {}).filter((entry): entry is [string, IrSource] => entry[1] !== undefined);
+    if (known.length > 0) this.inputSources[id] = Object.fromEntries(known);
     return id;
   }
 }
@@ -102,6 +106,8 @@ interface EncodeContext {
   doc: IrDocument;
   options: TargetOptions;
   notes: LossyStep[];
+  /** CLIPTextEncodeSDXL instead of CLIPTextEncode. */
+  sdxl: boolean;
 }
 
 function encodeChunk(context: EncodeContext, chunk: IrChunk, title: string): ComfyLink {
@@ -109,7 +115,7 @@ function encodeChunk(context: EncodeContext, chunk: IrChunk, title: string): Com
   const spans = chunk.filter((span) => span.source);
   const source = spans.length > 0 ? { start: spans[0]!.source!.start, end: spans.at(-1)!.source!.end } : undefined;
   const { width, height } = context.doc.parameters;
-  if (context.options.baseModel === 'sdxl') {
+  if (context.sdxl) {
     const id = context.builder.add(
       'CLIPTextEncodeSDXL',
       { clip: context.clip, width, height, crop_w: 0, crop_h: 0, target_width: width, target_height: height, text_g: text, text_l: text },
@@ -188,6 +194,7 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
   const notes: LossyStep[] = [];
   const builder = new GraphBuilder(doc.source);
   const p = doc.parameters;
+  const at = doc.parameterSources ?? {};
   if (p.checkpoint === undefined) {
     notes.push({
       code: 'engine/no-checkpoint',
@@ -203,12 +210,12 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
     ckptName = `${title ? title[1] : ckptName}.safetensors`;
     notes.push({ code: 'engine/checkpoint-name', severity: 'info', message: `checkpoint "${p.checkpoint}" is sent to ComfyUI as "${ckptName}"; render matches it against the engine's list`, source: doc.source });
   }
-  const checkpoint = builder.add('CheckpointLoaderSimple', { ckpt_name: ckptName }, 'Load Checkpoint');
+  const checkpoint = builder.add('CheckpointLoaderSimple', { ckpt_name: ckptName }, 'Load Checkpoint', at.checkpoint, { ckpt_name: at.checkpoint });
   let model: ComfyLink = [checkpoint, 0];
   let clip: ComfyLink = [checkpoint, 1];
   let vae: ComfyLink = [checkpoint, 2];
   if (p.clipSkip > 1) {
-    clip = [builder.add('CLIPSetLastLayer', { clip, stop_at_clip_layer: -Math.min(24, p.clipSkip) }), 0];
+    clip = [builder.add('CLIPSetLastLayer', { clip, stop_at_clip_layer: -Math.min(24, p.clipSkip) }, undefined, at.clipSkip, { stop_at_clip_layer: at.clipSkip }), 0];
   }
   for (const lora of doc.loras) {
     const id = builder.add(
@@ -231,9 +238,12 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
       source: network.source,
     });
   }
-  if (p.vae !== undefined) vae = [builder.add('VAELoader', { vae_name: p.vae }), 0];
+  if (p.vae !== undefined) vae = [builder.add('VAELoader', { vae_name: p.vae }, undefined, at.vae, { vae_name: at.vae }), 0];
 
-  const context: EncodeContext = { builder, clip, doc, options, notes };
+  // --base-model (options) wins over what the IR recorded (the library's family of the checkpoint);
+  // unknown stays SD1: a checkpoint's name is never taken as evidence (docs/compile.md).
+  const sdxl = (options.baseModel ?? p.baseModel) === 'sdxl';
+  const context: EncodeContext = { builder, clip, doc, options, notes, sdxl };
   // A1111 composable diffusion: uncond + cfg·Σ wᵢ(condᵢ − uncond). ComfyUI averages conds by
   // strength (comfy/samplers.py calc_cond_batch: out_cond /= out_count), so strength wᵢ and a CFG of
   // cfg·Σwᵢ give the same sum. A single part with a weight (`a cat :1.5`) is the same formula.
@@ -308,7 +318,14 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
       latent = [builder.add('VAEEncode', { pixels: [pixels, 0], vae }), 0];
     }
   } else {
-    latent = [builder.add('EmptyLatentImage', { width: p.width, height: p.height, batch_size: p.batchSize }), 0];
+    latent = [
+      builder.add('EmptyLatentImage', { width: p.width, height: p.height, batch_size: p.batchSize }, undefined, undefined, {
+        width: at.width,
+        height: at.height,
+        batch_size: at.batchSize,
+      }),
+      0,
+    ];
   }
 
   const mapping = mapSamplerToComfy(p.sampler, p.scheduler);
@@ -319,19 +336,27 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
     seed = options.randomSeed ? options.randomSeed() : randomInt(0, 2 ** 32);
     notes.push({ code: 'engine/random-seed', severity: 'info', message: `seed -1 (random): compiled with seed ${seed}`, source: doc.source });
   }
+  // A scheduler written inside the sampler name (`DPM++ 2M Karras`) was set by the sampler line.
+  const samplerSources = { seed: at.seed, steps: at.steps, cfg: at.cfg, sampler_name: at.sampler, scheduler: at.scheduler ?? at.sampler };
   let samples: ComfyLink = [
-    builder.add('KSampler', {
-      model,
-      seed,
-      steps: p.steps,
-      cfg,
-      sampler_name: mapping.sampler,
-      scheduler: mapping.scheduler,
-      positive,
-      negative,
-      latent_image: latent,
-      denoise,
-    }),
+    builder.add(
+      'KSampler',
+      {
+        model,
+        seed,
+        steps: p.steps,
+        cfg,
+        sampler_name: mapping.sampler,
+        scheduler: mapping.scheduler,
+        positive,
+        negative,
+        latent_image: latent,
+        denoise,
+      },
+      undefined,
+      undefined,
+      samplerSources,
+    ),
     0,
   ];
   if (p.hires) {
@@ -369,5 +394,5 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
   }
   const decoded = builder.add('VAEDecode', { samples, vae });
   builder.add('SaveImage', { images: [decoded, 0], filename_prefix: COMFY_FILENAME_PREFIX });
-  return { payload: { prompt: builder.graph }, notes, nodeSources: builder.sources };
+  return { payload: { prompt: builder.graph }, notes, nodeSources: builder.sources, inputSources: builder.inputSources };
 }

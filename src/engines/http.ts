@@ -2,6 +2,7 @@
  * HTTP for engine clients over Node's fetch: timeouts, retries with exponential backoff on
  * connection errors, and errors that say in one line what went wrong and where.
  */
+import type { Diagnostic } from '../core/diagnostic.js';
 
 export type EngineName = 'A1111' | 'ComfyUI' | 'stable-diffusion.cpp';
 
@@ -19,6 +20,9 @@ export class EngineError extends Error {
 
   /** Images the engine finished before the failure; the caller saves them so none is lost. */
   partial?: Buffer[];
+
+  /** The engine's complaints mapped back to the prompt file (ComfyUI node_errors), when known. */
+  diagnostics?: Diagnostic[];
 }
 
 export interface HttpOptions {

@@ -6,11 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { IrDocument, IrSource } from '../compile/ir.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { Range } from '../grammar/ast.js';
 import type { TargetResult } from '../compile/target.js';
 import { A1111Client, type Progress } from '../engines/a1111-client.js';
 import { inlineA1111Images, toA1111Request, type A1111Dialect, type A1111Request } from '../engines/a1111.js';
 import { ComfyClient } from '../engines/comfyui-client.js';
-import { validateComfyGraph, type ComfyNodeError, type ObjectInfo } from '../engines/comfyui-validate.js';
+import { nodeErrorDiagnostics, refusalDiagnostics, type NodeErrorLocator } from '../engines/comfyui-diagnostics.js';
+import { validateComfyGraph, type ComfyNodeError, type ComfyValidationError, type ObjectInfo } from '../engines/comfyui-validate.js';
 import { toComfyGraph, type ComfyPromptBody } from '../engines/comfyui.js';
 import { EngineError, HttpClient } from '../engines/http.js';
 import { toSdcppBody, type SdcppBody } from '../engines/sdcpp.js';
@@ -25,6 +28,10 @@ export interface SendOptions {
   baseDir: string;
   /** `file:line:col` of a source range, for messages that point into the prompt file. */
   describeSource?: (source: IrSource) => string;
+  /** Document offsets → a Range in the prompt file: engine errors become Diagnostics there. */
+  rangeOf?: (source: IrSource) => Range;
+  /** Problems the engine reported for a job that still ran (ComfyUI's 200 with node_errors). */
+  onDiagnostics?: (diagnostics: Diagnostic[]) => void;
 }
 
 export interface RenderEngine {
@@ -98,28 +105,35 @@ function comfyEngine(connection: EngineConnection): RenderEngine {
       for (const unit of uploaded.controlnet) if (unit.image !== undefined) unit.image = await upload(unit.image);
       const compiled = toComfyGraph(uploaded);
       const body: ComfyPromptBody = compiled.payload;
-      // node_errors as lines that point at the prompt file, through the graph's node sources.
-      const located = (nodeErrors: Record<string, ComfyNodeError>): string =>
-        Object.entries(nodeErrors)
-          .flatMap(([id, entry]) => {
-            const source = compiled.nodeSources?.[id];
-            const where = source && options.describeSource ? `${options.describeSource(source)}: ` : '';
-            return entry.errors.map((e) => `\n  ${where}node ${id} (${entry.class_type}): ${e.message}${e.details ? `: ${e.details}` : ''}`);
-          })
-          .join('');
+      // node_errors become Diagnostics at the prompt-file construct each node came from.
+      const locator: NodeErrorLocator = {
+        ...(compiled.nodeSources ? { nodeSources: compiled.nodeSources } : {}),
+        ...(compiled.inputSources ? { inputSources: compiled.inputSources } : {}),
+        fallback: doc.source,
+        ...(options.rangeOf ? { rangeOf: options.rangeOf } : {}),
+      };
+      const refused = (message: string, answer: { error?: ComfyValidationError; node_errors?: Record<string, ComfyNodeError> }, status?: number) => {
+        const diagnostics = refusalDiagnostics(answer, locator);
+        const count = diagnostics.length === 1 ? ' (1 problem in the prompt file)' : diagnostics.length > 1 ? ` (${diagnostics.length} problems in the prompt file)` : '';
+        const failure = new EngineError(message + count, 'validation', status, answer);
+        if (diagnostics.length > 0) failure.diagnostics = diagnostics;
+        return failure;
+      };
       const objectInfo = await client.objectInfo();
       matchFileNames(body.prompt, objectInfo);
       // /object_info names and ranges are checked before anything is queued.
       const check = validateComfyGraph(body.prompt, objectInfo);
       if (!check.ok || Object.keys(check.node_errors).length > 0) {
-        throw new EngineError(`ComfyUI would reject the prompt: ${check.error?.message ?? 'some outputs fail validation'}${located(check.node_errors)}`, 'validation');
+        throw refused(`ComfyUI would reject the prompt: ${check.error?.message ?? 'some outputs fail validation'}`, check);
       }
       // A ComfyUI graph renders one batch; A1111's batch count (n_iter) repeats it with the seed
       // advanced by the batch size each time, as A1111 numbers its seeds (processing.py all_seeds).
       const images: Buffer[] = [];
       const sampler = Object.values(body.prompt).filter((node) => node.class_type === 'KSampler');
+      // Seed -1 (random) was already replaced by the compiler: ComfyUI's seed has min 0.
+      const firstSeed = doc.parameters.seed >= 0 ? doc.parameters.seed : Number(sampler[0]?.inputs.seed ?? 0);
       for (let batch = 0; batch < Math.max(1, doc.parameters.batchCount); batch++) {
-        for (const node of sampler) node.inputs.seed = doc.parameters.seed + batch * doc.parameters.batchSize;
+        for (const node of sampler) node.inputs.seed = firstSeed + batch * doc.parameters.batchSize;
         let result;
         try {
           result = await client.run(body, {
@@ -127,15 +141,19 @@ function comfyEngine(connection: EngineConnection): RenderEngine {
             ...(options.onProgress ? { onProgress: options.onProgress } : {}),
           });
         } catch (error) {
-          const nodeErrors = (error as EngineError).body as { node_errors?: Record<string, ComfyNodeError> } | undefined;
+          // The server's own 400 (its model lists changed since /object_info was read, a custom
+          // validator): the same Diagnostics as our check.
+          const answer = (error as EngineError).body as { error?: ComfyValidationError; node_errors?: Record<string, ComfyNodeError> } | undefined;
           let failure = error;
-          if (error instanceof EngineError && error.kind === 'validation' && nodeErrors?.node_errors) {
-            failure = new EngineError(`ComfyUI rejected the prompt${located(nodeErrors.node_errors)}`, 'validation', error.status, error.body);
+          if (error instanceof EngineError && error.kind === 'validation' && answer && typeof answer === 'object') {
+            failure = refused(`ComfyUI rejected the prompt: ${answer.error?.message ?? 'validation failed'}`, answer, error.status);
           }
           // Earlier batches of this job are finished images: hand them over with the error.
           if (failure instanceof EngineError && images.length > 0) failure.partial = images;
           throw failure;
         }
+        // A 200 with node_errors: ComfyUI dropped the outputs that failed and ran the rest.
+        if (Object.keys(result.nodeErrors).length > 0) options.onDiagnostics?.(nodeErrorDiagnostics(result.nodeErrors, locator, 'warning'));
         if (result.images.length === 0) throw new EngineError('ComfyUI finished the job but returned no output image', 'execution');
         images.push(...result.images.map((image) => image.data));
       }

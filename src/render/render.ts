@@ -6,6 +6,7 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { IrDocument } from '../compile/ir.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { LineIndex } from '../compile/positions.js';
 import type { Progress } from '../engines/a1111-client.js';
 import { EngineError } from '../engines/http.js';
@@ -75,6 +76,8 @@ export type RenderEvent =
   | { type: 'progress'; job: RenderJob; progress: Progress }
   | { type: 'written'; job: RenderJob; file: string }
   | { type: 'failed'; job: RenderJob; error: EngineError | Error }
+  /** Problems the engine reported for a job that still ran (diagnostics in the job's prompt file). */
+  | { type: 'diagnostics'; job: RenderJob; diagnostics: Diagnostic[] }
   | { type: 'sheet'; file: string };
 
 export interface RenderSummary {
@@ -147,6 +150,8 @@ export async function runRender(jobs: RenderJob[], engine: RenderEngine, options
           const at = lines.position(source.start);
           return `${path.basename(job.source.file)}:${at.line + 1}:${at.column + 1}`;
         },
+        rangeOf: (source) => lines.range(source.start, source.end),
+        onDiagnostics: (diagnostics) => emit({ type: 'diagnostics', job, diagnostics }),
         ...(options.signal ? { signal: options.signal } : {}),
         onProgress: (progress) => emit({ type: 'progress', job, progress }),
       });

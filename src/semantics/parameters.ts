@@ -73,6 +73,11 @@ const PARAMS_KEY_INDEX: ReadonlyMap<string, string> = new Map(
   Object.entries(PARAMS_KEYS).flatMap(([canonical, aliases]) => [canonical, ...aliases].map((key) => [key, canonical] as [string, string])),
 );
 
+/** The canonical `@params` key of a key as written (`Sampler name` → `sampler`), or undefined. */
+export function canonicalParamsKey(written: string): string | undefined {
+  return PARAMS_KEY_INDEX.get(normalizeKey(written));
+}
+
 /** Infotext keys sdprompt passes through without a warning (A1111 writes them; nothing to check). */
 const PASS_THROUGH = new Set([
   'model-hash',

@@ -68,9 +68,38 @@ describe('sdprompt render', () => {
     const result = await run(['render', 'plan.sdprompt', '--engine', server.url, '--seeds', '3'], dir);
     expect(result.code).toBe(1);
     expect(result.err).toContain(
-      "failed plan seed 3: ComfyUI would reject the prompt: Prompt outputs failed validation\n  plan.sdprompt:6:14: node 2 (LoraLoader): Value not in list: lora_name: 'JL_sectionplan.safetensors' not in [\"other.safetensors\"]",
+      'failed plan seed 3: ComfyUI would reject the prompt: Prompt outputs failed validation (1 problem in the prompt file)\n' +
+        "plan.sdprompt:6:14: error ComfyUI node 2 (LoraLoader): Value not in list: lora_name: 'JL_sectionplan.safetensors' not in [\"other.safetensors\"] [engine/comfyui-node-error]\n",
     );
     expect(server.prompts).toHaveLength(0);
+  });
+
+  it('--format json: the engine refusals as ESLint JSON on stdout, each once for all the jobs that hit it', async () => {
+    server = await startComfyServer({ files: { checkpoints: ['other.safetensors'] } });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sdprompt-nodeerr-json-'));
+    await writeFile(path.join(dir, 'plan.sdprompt'), FILE);
+    const result = await run(['render', 'plan.sdprompt', '--engine', server.url, '--seeds', '1,2', '--format', 'json'], dir);
+    expect(result.code).toBe(1);
+    const [report, ...rest] = JSON.parse(result.out) as Array<{ filePath: string; errorCount: number; messages: Array<Record<string, unknown>> }>;
+    expect(rest).toEqual([]);
+    expect(report!.filePath).toBe(path.join(dir, 'plan.sdprompt'));
+    expect(report!.errorCount).toBe(1);
+    expect(report!.messages).toEqual([
+      {
+        ruleId: 'engine/comfyui-node-error',
+        severity: 2,
+        message: "ComfyUI node 1 (CheckpointLoaderSimple): Value not in list: ckpt_name: 'sd15.safetensors' not in [\"other.safetensors\"]",
+        line: 2,
+        column: 13,
+        endLine: 2,
+        endColumn: 29,
+      },
+    ]);
+    // stderr keeps its lines: both jobs fail, the diagnostic is printed once.
+    expect(result.err.match(/failed plan seed/g)).toHaveLength(2);
+    expect(result.err.match(/plan\.sdprompt:2:13: error/g)).toHaveLength(1);
+    const bad = await run(['render', 'plan.sdprompt', '--engine-type', 'comfyui', '--dry-run', '--format', 'json'], dir);
+    expect(bad).toMatchObject({ code: 2, err: 'sdprompt: --dry-run prints the bodies on stdout; it cannot be combined with --format json\n' });
   });
 
   it('uploads init, mask and ControlNet images and matches model names by stem', async () => {

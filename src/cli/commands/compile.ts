@@ -14,6 +14,7 @@ interface CompileFlags {
   seed?: string;
   loraDir?: string[];
   embeddingDir?: string[];
+  checkpointDir?: string[];
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -26,10 +27,11 @@ export function registerCompile(program: Command, context: CliContext): void {
     .requiredOption('-t, --target <target>', 'ir | a1111 | forge | sdnext | comfyui | sdcpp | sdcpp-cli | compel')
     .option('--json', 'one JSON document per prompt per line (JSON Lines)')
     .option('-p, --prompt <name>', 'compile only the prompt with this @prompt name (or 1-based index)')
-    .option('--base-model <model>', 'sd1 or sdxl (sdxl uses CLIPTextEncodeSDXL for comfyui)')
+    .option('--base-model <model>', 'sd1 or sdxl (sdxl uses CLIPTextEncodeSDXL for comfyui); default: the family of the checkpoint in --checkpoint-dir, else sd1')
     .option('--seed <n>', 'seed used where the file says -1 (random)')
     .option('--lora-dir <dir>', 'LoRA folder to resolve file names from (repeatable)', collect)
     .option('--embedding-dir <dir>', 'embeddings folder: bare embedding names become embedding:NAME for ComfyUI (repeatable)', collect)
+    .option('--checkpoint-dir <dir>', 'checkpoint folder: the checkpoint\'s family (SD1, SDXL, …) picks the ComfyUI text encoder (repeatable)', collect)
     .action(async (file: string, flags: CompileFlags) => {
       context.exitCode = await runCompile(file, flags, context);
     });
@@ -39,13 +41,23 @@ export function formatDiagnosticLine(file: string, d: { severity: string; code: 
   return `${file}:${d.range.start.line + 1}:${d.range.start.column + 1}: ${d.severity} ${d.message} [${d.code}]\n`;
 }
 
-/** Name resolvers from --lora-dir / --embedding-dir folders (helper D's library), for the IR. */
-export async function libraryResolvers(
-  loraDirs: string[] | undefined,
-  embeddingDirs: string[] | undefined,
-  context: CliContext,
-): Promise<{ resolveLora?: (name: string) => { file: string } | undefined; resolveEmbedding?: (word: string) => string | undefined }> {
-  if (!loraDirs?.length && !embeddingDirs?.length) return {};
+/** The library folders of --lora-dir / --embedding-dir / --checkpoint-dir. */
+export interface LibraryFolders {
+  loraDir?: string[];
+  embeddingDir?: string[];
+  checkpointDir?: string[];
+}
+
+export interface LibraryResolvers {
+  resolveLora?: (name: string) => { file: string } | undefined;
+  resolveEmbedding?: (word: string) => string | undefined;
+  checkpointFamily?: (checkpoint: string) => string | undefined;
+}
+
+/** Name resolvers from the library folders (src/library), for the IR. */
+export async function libraryResolvers(folders: LibraryFolders, context: CliContext): Promise<LibraryResolvers> {
+  const { loraDir: loraDirs, embeddingDir: embeddingDirs, checkpointDir: checkpointDirs } = folders;
+  if (!loraDirs?.length && !embeddingDirs?.length && !checkpointDirs?.length) return {};
   const { createLibrary } = await import('../../library/index.js');
   const library = createLibrary({
     baseDir: context.cwd,
@@ -53,6 +65,7 @@ export async function libraryResolvers(
     cacheDir: false,
     ...(loraDirs?.length ? { loraDirs } : {}),
     ...(embeddingDirs?.length ? { embeddingDirs } : {}),
+    ...(checkpointDirs?.length ? { checkpointDirs } : {}),
   });
   await library.scan();
   return {
@@ -70,14 +83,30 @@ export async function libraryResolvers(
           resolveEmbedding: (word: string) => library.resolveEmbedding(word)?.relativePath.replace(/\.(safetensors|pt|bin)$/i, ''),
         }
       : {}),
+    ...(checkpointDirs?.length
+      ? {
+          // The same fact the lora/family-mismatch rule reads (lint adapters: resolveCheckpoint → baseModel).
+          checkpointFamily: (checkpoint: string) => {
+            const family = library.resolveCheckpoint(checkpoint)?.baseModel;
+            return family && family !== 'unknown' ? family : undefined;
+          },
+        }
+      : {}),
   };
+}
+
+/** `--base-model`: sd1 or sdxl, or a usage error. */
+export function parseBaseModel(value: string | undefined): 'sd1' | 'sdxl' | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'sd1' && value !== 'sdxl') throw new CliError(`--base-model must be sd1 or sdxl, not "${value}"`);
+  return value;
 }
 
 async function runCompile(file: string, flags: CompileFlags, context: CliContext): Promise<number> {
   const { TARGET_NAMES } = await import('../../compile/target.js');
   const target = flags.target as (typeof TARGET_NAMES)[number];
   if (!TARGET_NAMES.includes(target)) throw new CliError(`unknown target "${flags.target}"; use one of ${TARGET_NAMES.join(', ')}`);
-  if (flags.baseModel !== undefined && flags.baseModel !== 'sd1' && flags.baseModel !== 'sdxl') throw new CliError(`--base-model must be sd1 or sdxl, not "${flags.baseModel}"`);
+  const baseModel = parseBaseModel(flags.baseModel);
   let seed: number | undefined;
   if (flags.seed !== undefined) {
     seed = Number(flags.seed);
@@ -96,7 +125,7 @@ async function runCompile(file: string, flags: CompileFlags, context: CliContext
     }
   }
   const { compileSource } = await import('../../compile/source.js');
-  const resolvers = await libraryResolvers(flags.loraDir, flags.embeddingDir, context);
+  const resolvers = await libraryResolvers(flags, context);
   const compiled = compileSource(text, {
     target,
     ...(fullPath ? { path: fullPath } : {}),
@@ -107,7 +136,7 @@ async function runCompile(file: string, flags: CompileFlags, context: CliContext
         return undefined;
       }
     },
-    ...(flags.baseModel ? { baseModel: flags.baseModel as 'sd1' | 'sdxl' } : {}),
+    ...(baseModel ? { baseModel } : {}),
     ...(seed !== undefined ? { randomSeed: () => seed! } : {}),
     ...resolvers,
   });

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { CliError, EXIT_OK, EXIT_PROBLEMS, type CliContext } from '../context.js';
-import { formatDiagnosticLine, libraryResolvers } from './compile.js';
+import { formatDiagnosticLine, libraryResolvers, parseBaseModel } from './compile.js';
 
 interface RenderFlags {
   engine?: string;
@@ -18,6 +18,9 @@ interface RenderFlags {
   auth?: string;
   loraDir?: string[];
   embeddingDir?: string[];
+  checkpointDir?: string[];
+  baseModel?: string;
+  format: string;
   sheet: boolean;
 }
 
@@ -38,10 +41,28 @@ export function registerRender(program: Command, context: CliContext): void {
     .option('--auth <user:password>', 'HTTP Basic auth (A1111 --api-auth)')
     .option('--lora-dir <dir>', 'LoRA folder to resolve file names from (repeatable)', collect)
     .option('--embedding-dir <dir>', 'embeddings folder, for embedding:NAME on ComfyUI (repeatable)', collect)
+    .option('--checkpoint-dir <dir>', 'checkpoint folder: the checkpoint\'s family (SD1, SDXL, …) picks the ComfyUI text encoder (repeatable)', collect)
+    .option('--base-model <model>', 'sd1 or sdxl, for ComfyUI\'s text encoder (default: the family of the checkpoint in --checkpoint-dir, else sd1)')
+    .option('--format <format>', 'text, or json: every diagnostic (the file\'s and the engine\'s) as ESLint JSON on stdout at the end', 'text')
     .option('--no-sheet', 'do not write a contact sheet')
     .action(async (files: string[], flags: RenderFlags) => {
       context.exitCode = await runRenderCommand(files, flags, context);
     });
+}
+
+/** The shape lint's JSON reporter reads; it counts errors and warnings itself. */
+function lintResult(diagnostics: import('../../core/diagnostic.js').Diagnostic[]): import('../../lint/types.js').LintResult {
+  const count = (severity: string) => diagnostics.filter((d) => d.severity === severity).length;
+  return {
+    diagnostics,
+    errorCount: count('error'),
+    warningCount: count('warning'),
+    infoCount: count('info'),
+    fixableErrorCount: 0,
+    fixableWarningCount: 0,
+    hasSyntaxErrors: diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('syntax/')),
+    skipped: [],
+  };
 }
 
 function parseSeeds(text: string): number[] {
@@ -60,7 +81,11 @@ async function runRenderCommand(files: string[], flags: RenderFlags, context: Cl
   const { EngineError } = await import('../../engines/http.js');
   const { notesToDiagnostics } = await import('../../compile/compile.js');
   const { LineIndex } = await import('../../compile/positions.js');
+  type Diagnostic = import('../../core/diagnostic.js').Diagnostic;
 
+  if (flags.format !== 'text' && flags.format !== 'json') throw new CliError(`--format must be text or json, not "${flags.format}"`);
+  if (flags.format === 'json' && flags.dryRun) throw new CliError('--dry-run prints the bodies on stdout; it cannot be combined with --format json');
+  const baseModel = parseBaseModel(flags.baseModel);
   const url = flags.engine ?? context.env.SDPROMPT_ENGINE;
   let kind = flags.engineType as (typeof RENDER_ENGINE_KINDS)[number] | undefined;
   if (kind !== undefined && !RENDER_ENGINE_KINDS.includes(kind)) throw new CliError(`--engine-type must be one of ${RENDER_ENGINE_KINDS.join(', ')}`);
@@ -83,7 +108,23 @@ async function runRenderCommand(files: string[], flags: RenderFlags, context: Cl
     }
   }
   const engine = createRenderEngine(kind, connection);
-  const resolvers = await libraryResolvers(flags.loraDir, flags.embeddingDir, context);
+  const resolvers = await libraryResolvers(flags, context);
+
+  // Diagnostics go to stderr as they come (file:line:col: severity message [code]) and are kept per
+  // prompt file for --format json.
+  const reports = new Map<string, { display: string; text: string; diagnostics: Diagnostic[] }>();
+  const printed = new Set<string>();
+  const report = (full: string, diagnostics: readonly Diagnostic[]) => {
+    const entry = reports.get(full);
+    for (const d of diagnostics) {
+      // A problem every job of a sweep or seed list hits is shown once.
+      const key = `${full}\0${d.code}\0${d.range.start.offset}\0${d.range.end.offset}\0${d.message}`;
+      if (printed.has(key)) continue;
+      printed.add(key);
+      entry?.diagnostics.push(d);
+      context.stderr.write(formatDiagnosticLine(d.file ?? entry?.display ?? path.relative(context.cwd, full), d));
+    }
+  };
 
   const sources = [];
   let problems = false;
@@ -105,10 +146,12 @@ async function runRenderCommand(files: string[], flags: RenderFlags, context: Cl
           return undefined;
         }
       },
+      ...(baseModel ? { baseModel } : {}),
       ...resolvers,
     });
+    reports.set(full, { display: file, text, diagnostics: [] });
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
-    for (const d of errors) context.stderr.write(formatDiagnosticLine(d.file ?? file, d));
+    report(full, errors);
     if (errors.length > 0) {
       context.stderr.write(`${file}: skipped: fix the errors above first\n`);
       problems = true;
@@ -120,7 +163,7 @@ async function runRenderCommand(files: string[], flags: RenderFlags, context: Cl
     const lines = new LineIndex(text);
     for (const doc of docs) {
       const notes = engine.compile(doc).notes.filter((note) => note.severity !== 'info');
-      for (const d of notesToDiagnostics(notes, lines)) context.stderr.write(formatDiagnosticLine(file, d));
+      report(full, notesToDiagnostics(notes, lines));
     }
     sources.push({ file: full, text, docs });
   }
@@ -177,6 +220,11 @@ async function runRenderCommand(files: string[], flags: RenderFlags, context: Cl
           case 'failed':
             failed++;
             context.stderr.write(`${tty ? '\r\x1b[K' : ''}failed ${label}: ${event.error.message}\n`);
+            if (event.error instanceof EngineError && event.error.diagnostics) report(event.job.source.file, event.error.diagnostics);
+            break;
+          case 'diagnostics':
+            if (tty) context.stderr.write('\r\x1b[K');
+            report(event.job.source.file, event.diagnostics);
             break;
           case 'sheet':
             context.stderr.write(`contact sheet ${path.relative(context.cwd, event.file)}\n`);
@@ -185,6 +233,11 @@ async function runRenderCommand(files: string[], flags: RenderFlags, context: Cl
       },
     });
     context.stderr.write(`${summary.written.length} written, ${summary.skipped} skipped, ${summary.failed} failed\n`);
+    if (flags.format === 'json') {
+      const { toEslintResults } = await import('../../lint/reporters/json.js');
+      const files = [...reports].map(([filePath, { text, diagnostics }]) => ({ filePath, source: text, result: lintResult(diagnostics) }));
+      context.stdout.write(JSON.stringify(toEslintResults(files, false)) + '\n');
+    }
   } finally {
     process.removeListener('SIGINT', onSigint);
     engine.close();

@@ -17,8 +17,20 @@ export function loadObjectInfoFixture(): Record<string, unknown> {
   return JSON.parse(readFileSync(path.resolve(repoRoot, '../shared/data/comfyui/object_info.core.json'), 'utf8')) as Record<string, unknown>;
 }
 
+type ModelFiles = { checkpoints?: string[]; loras?: string[]; vae?: string[]; controlnet?: string[] };
+
 export interface ComfyServerOptions {
-  files?: { checkpoints?: string[]; loras?: string[]; vae?: string[]; controlnet?: string[] };
+  /** The model files the server has: what POST /prompt is validated against. */
+  files?: ModelFiles;
+  /**
+   * What GET /object_info lists, when it differs from `files`: a file deleted (or renamed) after the
+   * client read the lists, so the client's own check passes and the server still refuses the job.
+   */
+  listedFiles?: ModelFiles;
+  /** KSampler's sampler_name choices, when not the fixture's (an older ComfyUI has fewer). */
+  samplers?: string[];
+  /** Node classes this ComfyUI does not have (an older version, a broken install). */
+  withoutNodes?: string[];
   faults?: Faults;
   /** Delay per sampling step (ms). */
   stepDelayMs?: number;
@@ -48,14 +60,18 @@ export async function startComfyServer(options: ComfyServerOptions = {}): Promis
   let interruptRequested = false;
   let counter = 0;
   let imageCounter = 0;
-  const objectInfo = (): ObjectInfo =>
-    withFileLists(fixture, {
-      checkpoints: options.files?.checkpoints ?? ['sd15.safetensors'],
-      loras: options.files?.loras ?? ['JL_sectionplan.safetensors'],
-      vae: options.files?.vae ?? [],
-      controlnet: options.files?.controlnet ?? [],
+  const objectInfo = (files = options.files): ObjectInfo => {
+    const info = withFileLists(fixture, {
+      checkpoints: files?.checkpoints ?? ['sd15.safetensors'],
+      loras: files?.loras ?? ['JL_sectionplan.safetensors'],
+      vae: files?.vae ?? [],
+      controlnet: files?.controlnet ?? [],
       input: [...uploads.keys()],
     });
+    for (const name of options.withoutNodes ?? []) delete info[name];
+    if (options.samplers) info.KSampler!.input.required!.sampler_name![0] = [...options.samplers];
+    return info;
+  };
 
   const send = (clientId: string | undefined, promptId: string, type: string, data: Record<string, unknown>) => {
     events.get(promptId)?.push(type);
@@ -136,7 +152,7 @@ export async function startComfyServer(options: ComfyServerOptions = {}): Promis
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const route = url.pathname.replace(/^\/api(?=\/)/, '');
     try {
-      if (request.method === 'GET' && route === '/object_info') return sendJson(response, 200, objectInfo());
+      if (request.method === 'GET' && route === '/object_info') return sendJson(response, 200, objectInfo(options.listedFiles ?? options.files));
       if (request.method === 'GET' && route === '/system_stats') return sendJson(response, 200, { system: { comfyui_version: 'loopback' }, devices: [] });
       if (request.method === 'POST' && route === '/prompt') {
         const raw = await readBody(request);
