@@ -80,7 +80,7 @@ function countNewlines(text: string): number {
 /** The prompt text the tree was read from, for the few pieces printed as written. */
 interface PromptSource {
   text: string;
-  sourceMap: number[];
+  sourceMap: Int32Array;
 }
 
 class PieceWriter {

@@ -22,9 +22,13 @@ export interface Position {
   column: number;
 }
 
+/**
+ * Ranges built by the parser are `SourceRange`s (line-index.ts): their positions are computed when
+ * read, a fresh object each time. Treat ranges and positions as values; never mutate one.
+ */
 export interface Range {
-  start: Position;
-  end: Position;
+  readonly start: Position;
+  readonly end: Position;
 }
 
 export interface NodeBase {
@@ -163,13 +167,14 @@ export type PromptNode =
 /**
  * A whole prompt text (one positive or negative prompt, or a fragment body).
  * `text` is the prompt as it is sent on (comment lines of the file removed, lines joined by "\n");
- * `sourceMap[i]` is the document offset of `text[i]` (length text.length + 1, last entry = end).
+ * `sourceMap[i]` is the document offset of `text[i]` (length text.length + 1, last entry = end);
+ * an Int32Array, which the garbage collector never has to scan or copy.
  */
 export interface PromptText extends NodeBase {
   kind: 'prompt-text';
   body: PromptNode[];
   text: string;
-  sourceMap: number[];
+  sourceMap: Int32Array;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -84,7 +84,7 @@ export function promptTextFromPieces(
     length += piece.end - piece.start;
   }
   const joined = parts.length === 1 ? parts[0]! : parts.join('\n');
-  const sourceMap: number[] = new Array(length + 1);
+  const sourceMap = new Int32Array(length + 1);
   let index = 0;
   for (let p = 0; p < pieces.length; p++) {
     const piece = pieces[p]!;

@@ -58,8 +58,9 @@ export class LineIndex {
     return { offset: clamped, line, column: clamped - this.lineStarts[line]! };
   }
 
+  /** A range whose line/column positions are computed when read (see SourceRange). */
   range(start: number, end: number): Range {
-    return { start: this.position(start), end: this.position(end) };
+    return new SourceRange(this, start, end);
   }
 
   /** Offset where line `line` ends, before its line break. */
@@ -83,4 +84,44 @@ export class LineIndex {
     if (line >= this.lineStarts.length) return this.text.length;
     return Math.min(this.lineStarts[line]! + Math.max(0, column), this.lineEnd(line));
   }
+}
+
+/**
+ * The range of a parsed node. A parse builds hundreds of thousands of ranges and most are never read,
+ * so this one keeps two offsets and makes the `{offset, line, column}` positions only when `start` or
+ * `end` is read (a new object each time, never to be mutated). Having no own enumerable data, it
+ * serialises (JSON, `toJSON`) and compares (tests/support/setup.ts) as the plain `{start, end}` it stands for;
+ * structured clone (worker messages) needs `plainRange` first.
+ *
+ * Why: plain ranges made three objects per node, and the garbage collector spent half of a large
+ * file's parse copying them (bench/parse.mjs).
+ */
+export class SourceRange implements Range {
+  readonly #lines: LineIndex;
+  readonly #start: number;
+  readonly #end: number;
+
+  constructor(lines: LineIndex, start: number, end: number) {
+    this.#lines = lines;
+    this.#start = start;
+    this.#end = end;
+  }
+
+  get start(): Position {
+    return this.#lines.position(this.#start);
+  }
+
+  get end(): Position {
+    return this.#lines.position(this.#end);
+  }
+
+  toJSON(): Range {
+    return { start: this.start, end: this.end };
+  }
+}
+
+/** A plain-object copy of any range, for structured clone (postMessage) and deep comparison. */
+export function plainRange(range: Range): Range {
+  const { start, end } = range;
+  return { start: { offset: start.offset, line: start.line, column: start.column }, end: { offset: end.offset, line: end.line, column: end.column } };
 }

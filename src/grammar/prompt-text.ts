@@ -7,7 +7,7 @@ import { LineIndex } from './line-index.js';
 import { PromptAstBuilder } from './prompt-ast.js';
 import { scanPromptTokens } from './prompt-lexer.js';
 import { PromptParser } from './prompt-parser.js';
-import { TextMapper } from './source-map.js';
+import { TextMapper, contiguousSourceMap } from './source-map.js';
 
 export interface PromptTextResult {
   node: PromptText;
@@ -22,7 +22,7 @@ export interface PromptTextResult {
 export class PromptTextParser {
   private readonly parser = new PromptParser();
 
-  parse(text: string, sourceMap: number[], lines: LineIndex): PromptTextResult {
+  parse(text: string, sourceMap: Int32Array, lines: LineIndex): PromptTextResult {
     const mapper = new TextMapper(lines, sourceMap);
     const diagnostics: Diagnostic[] = [];
     const items = this.parser.parsePrompt(scanPromptTokens(text));
@@ -64,7 +64,5 @@ export function promptTextParser(): PromptTextParser {
  */
 export function parsePromptText(text: string): PromptTextResult {
   const input = typeof text === 'string' ? text : String(text ?? '');
-  const map = new Array<number>(input.length + 1);
-  for (let i = 0; i <= input.length; i++) map[i] = i;
-  return promptTextParser().parse(input, map, new LineIndex(input));
+  return promptTextParser().parse(input, contiguousSourceMap(0, input.length), new LineIndex(input));
 }

@@ -3,13 +3,13 @@
  * "\n" (comment lines removed, infotext lines trimmed), so text offsets and document offsets differ;
  * `sourceMap[i]` is the document offset of `text[i]`, and `sourceMap[text.length]` the end.
  */
-import type { Position, Range } from './ast.js';
-import type { LineIndex } from './line-index.js';
+import type { Range } from './ast.js';
+import { SourceRange, type LineIndex } from './line-index.js';
 
 export class TextMapper {
   constructor(
     readonly lines: LineIndex,
-    readonly sourceMap: number[],
+    readonly sourceMap: Int32Array,
   ) {}
 
   /** Document offset where text offset `index` starts. */
@@ -24,32 +24,26 @@ export class TextMapper {
     return this.offset(end - 1) + 1;
   }
 
-  /** The end of the previous range: the next node usually starts there, and shares the object. */
-  private previousEnd: Position | undefined;
-
+  /** The document range of text offsets [start, end). */
   range(start: number, end: number): Range {
     const map = this.sourceMap;
     const last = map.length - 1;
     const from = map[start < 0 ? 0 : start > last ? last : start]!;
     let to = end <= start ? from : map[end - 1 > last ? last : end - 1]! + 1;
     if (to < from) to = from;
-    const previous = this.previousEnd;
-    const startPosition = previous !== undefined && previous.offset === from ? previous : this.lines.position(from);
-    const endPosition = to === from ? startPosition : this.lines.position(to);
-    this.previousEnd = endPosition;
-    return { start: startPosition, end: endPosition };
+    return new SourceRange(this.lines, from, to);
   }
 }
 
 /** The identity map for a text that is one contiguous slice of the document starting at `base`. */
-export function contiguousSourceMap(base: number, length: number): number[] {
-  const map = new Array<number>(length + 1);
+export function contiguousSourceMap(base: number, length: number): Int32Array {
+  const map = new Int32Array(length + 1);
   for (let i = 0; i <= length; i++) map[i] = base + i;
   return map;
 }
 
 /** The text offset whose document offset is `offset` (or the first after it). */
-export function textIndexOf(sourceMap: number[], offset: number): number {
+export function textIndexOf(sourceMap: ArrayLike<number>, offset: number): number {
   let low = 0;
   let high = sourceMap.length - 1;
   while (low < high) {

@@ -129,7 +129,7 @@ export class StructuredReader {
     const prompt: PromptDefNode = {
       kind: 'prompt',
       range: this.lines.range(start, emptyAt),
-      positive: { kind: 'prompt-text', range: empty, body: [], text: '', sourceMap: [emptyAt] },
+      positive: { kind: 'prompt-text', range: empty, body: [], text: '', sourceMap: Int32Array.of(emptyAt) },
       blocks: [],
     };
     if (name !== undefined) prompt.name = name;
@@ -262,7 +262,7 @@ export class StructuredReader {
       range: this.lines.range(line.contentStart, argumentEnd),
       name: parsed?.name ?? '',
       nameRange: parsed?.range ?? this.lines.range(argumentEnd, argumentEnd),
-      text: { kind: 'prompt-text', range: this.lines.range(argumentEnd, argumentEnd), body: [], text: '', sourceMap: [argumentEnd] },
+      text: { kind: 'prompt-text', range: this.lines.range(argumentEnd, argumentEnd), body: [], text: '', sourceMap: Int32Array.of(argumentEnd) },
     };
     this.file.fragments.push(node);
     this.section = {

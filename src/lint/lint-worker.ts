@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchError, LintBatch, type BatchOptions } from './batch.js';
+import { SourceRange, plainRange } from '../grammar/line-index.js';
 import type { FileReport } from './reporters/types.js';
 
 export interface WorkerInput {
@@ -24,7 +25,19 @@ async function run(input: WorkerInput): Promise<WorkerOutput> {
   }
 }
 
+/** A copy in which every SourceRange is a plain range: structured clone keeps only own data. */
+function cloneable(value: unknown): unknown {
+  if (value instanceof SourceRange) return plainRange(value);
+  if (Array.isArray(value)) return value.map(cloneable);
+  if (value !== null && typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const [key, entry] of Object.entries(value)) copy[key] = cloneable(entry);
+    return copy;
+  }
+  return value;
+}
+
 if (parentPort && workerData) {
   const port = parentPort;
-  void run(workerData as WorkerInput).then((output) => port.postMessage(output));
+  void run(workerData as WorkerInput).then((output) => port.postMessage(cloneable(output)));
 }

@@ -20,7 +20,7 @@ export interface FragmentDefinition {
 
 export interface ExpandedText {
   text: string;
-  sourceMap: number[];
+  sourceMap: Int32Array;
 }
 
 /** Fragment references anywhere in a prompt body, in textual order. */
@@ -76,17 +76,19 @@ export class FragmentExpander {
     }
     if (parts.length === 0) return { text: prompt.text, sourceMap: prompt.sourceMap };
     const pieces: string[] = [];
-    const sourceMap = new Array<number>(length + 1);
+    const sourceMap = new Int32Array(length + 1);
     let index = 0;
     let copied = 0;
     for (const { start, end, replacement } of parts) {
       pieces.push(prompt.text.slice(copied, start), replacement.text);
-      for (let i = copied; i < start; i++) sourceMap[index++] = prompt.sourceMap[i]!;
-      for (let i = 0; i < replacement.text.length; i++) sourceMap[index++] = replacement.sourceMap[i]!;
+      sourceMap.set(prompt.sourceMap.subarray(copied, start), index);
+      index += start - copied;
+      sourceMap.set(replacement.sourceMap.subarray(0, replacement.text.length), index);
+      index += replacement.text.length;
       copied = end;
     }
     pieces.push(prompt.text.slice(copied));
-    for (let i = copied; i <= prompt.text.length; i++) sourceMap[index++] = prompt.sourceMap[i]!;
+    sourceMap.set(prompt.sourceMap.subarray(copied, prompt.text.length + 1), index);
     return { text: pieces.join(''), sourceMap };
   }
 
@@ -124,7 +126,7 @@ export class FragmentExpander {
     if (definition.file === file) return expanded;
     // Text from another file maps to the reference itself.
     const at = ref.range.start.offset;
-    return { text: expanded.text, sourceMap: new Array<number>(expanded.text.length + 1).fill(at) };
+    return { text: expanded.text, sourceMap: new Int32Array(expanded.text.length + 1).fill(at) };
   }
 
   private report(file: string | undefined, diagnostic: Diagnostic): void {

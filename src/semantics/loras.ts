@@ -26,7 +26,7 @@ export function findExtraNetworks(text: string): ExtraNetworkCall[] {
 }
 
 /** LoRA uses of a prompt text in document order, with document ranges through its source map. */
-export function loraUsesOf(text: string, sourceMap: number[], lines: LineIndex): LoraUse[] {
+export function loraUsesOf(text: string, sourceMap: Int32Array, lines: LineIndex): LoraUse[] {
   return loraUses(findExtraNetworks(text), (textStart, textEnd) => {
     const start = sourceMap[textStart]!;
     return lines.range(start, Math.max(start, sourceMap[textEnd - 1]! + 1));

@@ -158,7 +158,7 @@ export interface ResolvedPrompt {
   /** The text with `${fragment}` references expanded (what an engine receives). */
   text: string;
   /** Document offset for each char of `text` (length text.length + 1). */
-  sourceMap: number[];
+  sourceMap: Int32Array;
   /**
    * What A1111 makes of the text in the first (or only) pass: schedules in denoiser calls, i.e. with
    * `steps` doubled for second-order samplers, as processing.py setup_conds does.

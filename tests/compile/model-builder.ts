@@ -64,9 +64,9 @@ export function resolved(spec: PromptSpec): ResolvedPrompt {
     networks.push({ type: network.type, args: network.args, textStart: start, textEnd: end });
   }
   return {
-    node: { kind: 'prompt-text', body: [], text: spec.text, sourceMap: [...Array(spec.text.length + 1).keys()], range: range(0, spec.text.length) },
+    node: { kind: 'prompt-text', body: [], text: spec.text, sourceMap: Int32Array.from(Array(spec.text.length + 1).keys()), range: range(0, spec.text.length) },
     text: spec.text,
-    sourceMap: [...Array(spec.text.length + 1).keys()],
+    sourceMap: Int32Array.from(Array(spec.text.length + 1).keys()),
     a1111: { networks, subprompts, ambiguities: [], scheduleFallback: false },
     loras,
   };

@@ -153,7 +153,7 @@ describe('bare form', () => {
     const { ast, diagnostics } = parse('');
     expect(diagnostics).toEqual([]);
     expect(ast.prompts[0]!.positive.text).toBe('');
-    expect(ast.prompts[0]!.positive.sourceMap).toEqual([0]);
+    expect([...ast.prompts[0]!.positive.sourceMap]).toEqual([0]);
   });
 });
 
