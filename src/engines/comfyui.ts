@@ -278,15 +278,20 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
     }
     const loader = builder.add('ControlNetLoader', { control_net_name: unit.model }, undefined, unit.source);
     const image = builder.add('LoadImage', { image: comfyImageName(unit.image) }, undefined, unit.source);
-    const apply = builder.add('ControlNetApplyAdvanced', {
-      positive,
-      negative,
-      control_net: [loader, 0],
-      image: [image, 0],
-      strength: unit.weight,
-      start_percent: unit.guidanceStart,
-      end_percent: unit.guidanceEnd,
-    });
+    const apply = builder.add(
+      'ControlNetApplyAdvanced',
+      {
+        positive,
+        negative,
+        control_net: [loader, 0],
+        image: [image, 0],
+        strength: unit.weight,
+        start_percent: unit.guidanceStart,
+        end_percent: unit.guidanceEnd,
+      },
+      undefined,
+      unit.source,
+    );
     positive = [apply, 0];
     negative = [apply, 1];
   }
@@ -303,19 +308,17 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
       if (init.invertMask) {
         notes.push({ code: 'engine/inpaint-invert', severity: 'warning', message: 'ComfyUI core graph does not invert the mask; invert the mask image instead', source: init.source });
       }
-      const conditioning = builder.add('InpaintModelConditioning', {
-        positive,
-        negative,
-        vae,
-        pixels: [pixels, 0],
-        mask: [mask, 0],
-        noise_mask: true,
-      });
+      const conditioning = builder.add(
+        'InpaintModelConditioning',
+        { positive, negative, vae, pixels: [pixels, 0], mask: [mask, 0], noise_mask: true },
+        undefined,
+        init.source,
+      );
       positive = [conditioning, 0];
       negative = [conditioning, 1];
       latent = [conditioning, 2];
     } else {
-      latent = [builder.add('VAEEncode', { pixels: [pixels, 0], vae }), 0];
+      latent = [builder.add('VAEEncode', { pixels: [pixels, 0], vae }, undefined, init.source), 0];
     }
   } else {
     latent = [
@@ -337,7 +340,7 @@ export function toComfyGraph(doc: IrDocument, options: TargetOptions = {}): Targ
     notes.push({ code: 'engine/random-seed', severity: 'info', message: `seed -1 (random): compiled with seed ${seed}`, source: doc.source });
   }
   // A scheduler written inside the sampler name (`DPM++ 2M Karras`) was set by the sampler line.
-  const samplerSources = { seed: at.seed, steps: at.steps, cfg: at.cfg, sampler_name: at.sampler, scheduler: at.scheduler ?? at.sampler };
+  const samplerSources = { seed: at.seed, steps: at.steps, cfg: at.cfg, sampler_name: at.sampler, scheduler: at.scheduler ?? at.sampler, denoise: doc.init?.source };
   let samples: ComfyLink = [
     builder.add(
       'KSampler',
