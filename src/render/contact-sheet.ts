@@ -3,8 +3,18 @@
  * the first image of its job under a text label. Drawn with jimp and its bundled bitmap font
  * (Open Sans 16), not by hand.
  */
+import { createRequire } from 'node:module';
 import { Jimp, loadFont } from 'jimp';
-import { SANS_16_BLACK } from 'jimp/fonts';
+
+/**
+ * jimp/fonts names its .fnt files relative to its own module file. The CLI runs as an esbuild
+ * bundle (scripts/bundle.mjs), where a statically imported jimp/fonts would name
+ * dist/fonts/…, which does not exist; loaded through Node's require it stays in node_modules.
+ */
+function fontFile(): string {
+  const fonts = createRequire(import.meta.url)('jimp/fonts') as typeof import('jimp/fonts');
+  return fonts.SANS_16_BLACK;
+}
 
 export interface SheetCell {
   image: Buffer;
@@ -23,7 +33,7 @@ const GAP = 8;
 /** `rows[r][c]`; missing cells (failed jobs) stay blank. */
 export async function contactSheet(rows: Array<Array<SheetCell | undefined>>, options: ContactSheetOptions = {}): Promise<Buffer> {
   const cellWidth = options.cellWidth ?? 256;
-  const font = await loadFont(SANS_16_BLACK);
+  const font = await loadFont(fontFile());
   const decoded = await Promise.all(rows.map((row) => Promise.all(row.map(async (cell) => (cell ? { cell, image: await Jimp.read(cell.image) } : undefined)))));
   let cellHeight = cellWidth;
   for (const row of decoded)
