@@ -169,6 +169,7 @@ export { toComfyGraph, emitComfyText, type ComfyGraph, type ComfyNode, type Comf
 export { toSdcppBody, toSdcppCliArgs, type SdcppBody } from './engines/sdcpp.js';
 export { toCompel, type CompelPayload } from './engines/compel.js';
 export { validateComfyGraph, type ObjectInfo, type ComfyValidationResult, type ComfyNodeError } from './engines/comfyui-validate.js';
+export { nodeErrorDiagnostics, refusalDiagnostics, COMFY_NODE_ERROR_CODE, type NodeErrorLocator } from './engines/comfyui-diagnostics.js';
 export { A1111Client, type A1111ClientOptions, type A1111Result, type Progress } from './engines/a1111-client.js';
 export { ComfyClient, type ComfyClientOptions, type ComfyRunResult } from './engines/comfyui-client.js';
 export { EngineError } from './engines/http.js';
