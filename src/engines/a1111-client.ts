@@ -2,7 +2,8 @@
  * Client for A1111 / Forge / SD.Next and stable-diffusion.cpp's A1111-style routes
  * (engine-apis.md §6, §8; a1111.md §6). Generation is synchronous on the server (queue_lock), so
  * progress comes from polling /sdapi/v1/progress while the POST is open, and an abort posts
- * /sdapi/v1/interrupt so the engine stops too.
+ * /sdapi/v1/interrupt so the engine stops too. sd-server has neither route: no progress, and an abort
+ * only drops the request.
  */
 import { EngineError, HttpClient, type EngineName } from './http.js';
 
@@ -93,16 +94,20 @@ export class A1111Client {
   async generate(route: 'txt2img' | 'img2img', body: unknown, options: GenerateOptions = {}): Promise<A1111Result> {
     const controller = new AbortController();
     let interrupted = false;
+    // sd-server (stable-diffusion.cpp 97d2990) has neither /sdapi/v1/progress nor /sdapi/v1/interrupt,
+    // and cannot stop a job that is generating (capabilities: cancel_generating false).
+    const sdServer = this.options.engine === 'stable-diffusion.cpp';
     const onAbort = () => {
       interrupted = true;
       // Tell the engine to stop; it then answers the open POST with what it has.
-      this.interrupt().catch(() => controller.abort());
+      if (sdServer) controller.abort();
+      else this.interrupt().catch(() => controller.abort());
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     let polling = true;
     let stopWaiting = () => {};
     const poll = async () => {
-      while (polling && options.onProgress) {
+      while (polling && options.onProgress && !sdServer) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.options.pollMs ?? 500);
           stopWaiting = () => (clearTimeout(timer), resolve());
@@ -117,13 +122,23 @@ export class A1111Client {
     };
     const poller = poll();
     try {
-      const response = await this.http.json<{ images?: unknown; parameters?: unknown; info?: unknown }>(`/sdapi/v1/${route}`, {
-        json: body,
-        timeoutMs: this.options.generationTimeoutMs ?? 600_000,
-        signal: controller.signal,
-        // A refused connection means the server never saw the job: safe to retry.
-        retry: true,
-      });
+      const response = await this.http
+        .json<{ images?: unknown; parameters?: unknown; info?: unknown }>(`/sdapi/v1/${route}`, {
+          json: body,
+          timeoutMs: this.options.generationTimeoutMs ?? 600_000,
+          signal: controller.signal,
+          // A refused connection means the server never saw the job: safe to retry.
+          retry: true,
+        })
+        .catch((error: unknown) => {
+          if (sdServer && interrupted && error instanceof EngineError && error.kind === 'interrupted') {
+            throw new EngineError(
+              'generation interrupted; sd-server cannot stop a job that is generating, so it finishes this one (its image is discarded) before it takes the next',
+              'interrupted',
+            );
+          }
+          throw error;
+        });
       if (!Array.isArray(response.images) || !response.images.every((image) => typeof image === 'string')) {
         throw new EngineError(`${this.options.engine ?? 'A1111'} response to ${route} has no "images" list`, 'invalid-response');
       }

@@ -7,7 +7,9 @@
  * re-emitted as flat absolute-weight spans; what it lacks (AND, schedules) is resolved here.
  */
 import { resolveToSingleStep } from '../compile/flatten.js';
-import type { IrDocument, IrPrompt, IrScheduleStep } from '../compile/ir.js';
+import type { IrDocument, IrPrompt, IrScheduleStep, IrSource } from '../compile/ir.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { Range } from '../grammar/ast.js';
 import { formatWeight, type LossyStep, type TargetResult } from '../compile/target.js';
 import { loraFileName } from './comfyui.js';
 
@@ -197,4 +199,58 @@ export function toSdcppCliArgs(doc: IrDocument): TargetResult<string[]> {
   if (body.init_images) args.push('-i', body.init_images[0]!, '--strength', String(body.denoising_strength));
   if (body.mask !== undefined) args.push('--mask', body.mask);
   return { payload: args, notes };
+}
+
+/** One entry of sd-server's `GET /sdapi/v1/loras` (and of `loras` in `/sdcpp/v1/capabilities`). */
+export interface SdcppListedLora {
+  /** File stem. */
+  name: string;
+  /** Relative to --lora-model-dir, with extension and `/` separators. */
+  path: string;
+}
+
+const loraStem = (file: string) => file.replace(/\\/g, '/').split('/').pop()!.replace(/\.(safetensors|ckpt|pt|pth|gguf|bin)$/i, '').toLowerCase();
+
+/**
+ * The listed path a `lora[].path` means. sd-server accepts only a path exactly as it lists it
+ * (examples/server/runtime.cpp get_lora_full_path compares with `==`), so `JL_sectionplan` or
+ * `JL_watercolor.safetensors` for `other/JL_watercolor.safetensors` are 400s; we take the same
+ * path, else the path without its extension, else the one entry with the same file stem.
+ * Several entries with that stem: no match, and `candidates` names them.
+ */
+export function matchSdcppLoraPath(path: string, listed: readonly SdcppListedLora[]): { path?: string; candidates: string[] } {
+  const normal = path.replace(/\\/g, '/');
+  if (listed.some((entry) => entry.path === normal)) return { path: normal, candidates: [] };
+  const withoutExtension = listed.filter((entry) => entry.path.replace(/\.[^./]+$/, '') === normal);
+  if (withoutExtension.length === 1) return { path: withoutExtension[0]!.path, candidates: [] };
+  const sameStem = listed.filter((entry) => loraStem(entry.path) === loraStem(normal));
+  if (sameStem.length === 1) return { path: sameStem[0]!.path, candidates: [] };
+  return { candidates: sameStem.map((entry) => entry.path) };
+}
+
+export const SDCPP_LORA_CODE = 'engine/sdcpp-lora';
+
+const FILE_START: Range = { start: { offset: 0, line: 0, column: 0 }, end: { offset: 0, line: 0, column: 0 } };
+
+/**
+ * Rewrites `body.lora` (one entry per `doc.loras`, in order) to the paths sd-server lists, and
+ * returns a Diagnostic at the LoRA's tag for each one it does not have.
+ */
+export function resolveSdcppLoras(body: SdcppBody, doc: IrDocument, listed: readonly SdcppListedLora[], rangeOf?: (source: IrSource) => Range): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  body.lora.forEach((lora, index) => {
+    const match = matchSdcppLoraPath(lora.path, listed);
+    if (match.path !== undefined) {
+      lora.path = match.path;
+      return;
+    }
+    const have = listed.length > 0 ? listed.map((entry) => entry.path).join(', ') : 'none';
+    const message =
+      match.candidates.length > 1
+        ? `"${lora.path}" matches several of sd-server's LoRAs (${match.candidates.join(', ')}); write its path relative to --lora-model-dir`
+        : `sd-server has no LoRA "${lora.path}" in its --lora-model-dir (it has: ${have})`;
+    const source = doc.loras[index]?.source ?? doc.source;
+    problems.push({ code: SDCPP_LORA_CODE, severity: 'error', message, range: rangeOf && source ? rangeOf(source) : FILE_START });
+  });
+  return problems;
 }

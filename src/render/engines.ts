@@ -16,7 +16,7 @@ import { nodeErrorDiagnostics, refusalDiagnostics, type NodeErrorLocator } from 
 import { validateComfyGraph, type ComfyNodeError, type ComfyValidationError, type ObjectInfo } from '../engines/comfyui-validate.js';
 import { toComfyGraph, type ComfyPromptBody } from '../engines/comfyui.js';
 import { EngineError, HttpClient } from '../engines/http.js';
-import { toSdcppBody, type SdcppBody } from '../engines/sdcpp.js';
+import { resolveSdcppLoras, toSdcppBody, type SdcppBody } from '../engines/sdcpp.js';
 
 export type RenderEngineKind = A1111Dialect | 'comfyui' | 'sdcpp';
 export const RENDER_ENGINE_KINDS: readonly RenderEngineKind[] = ['a1111', 'forge', 'sdnext', 'comfyui', 'sdcpp'];
@@ -81,6 +81,17 @@ function sdcppEngine(connection: EngineConnection): RenderEngine {
     close: () => {},
     async send(doc, options) {
       const body: SdcppBody = structuredClone(toSdcppBody(doc).payload);
+      if (body.lora.length > 0) {
+        // sd-server re-reads its LoRA folder only on GET /sdapi/v1/loras or /sdcpp/v1/capabilities;
+        // until then a LoRA that is there is a 400 "invalid lora path" (examples/server/runtime.cpp
+        // refresh_lora_cache). Listing first refreshes it and gives the exact paths it accepts.
+        const problems = resolveSdcppLoras(body, doc, await client.loras(), options.rangeOf);
+        if (problems.length > 0) {
+          const failure = new EngineError(`${problems.map((d) => d.message).join('; ')}`, 'validation');
+          failure.diagnostics = problems;
+          throw failure;
+        }
+      }
       if (body.init_images) body.init_images = await Promise.all(body.init_images.map(async (file) => (await readImage(options.baseDir, file)).toString('base64')));
       if (body.mask !== undefined) body.mask = (await readImage(options.baseDir, body.mask)).toString('base64');
       return (await client.generate(body.init_images ? 'img2img' : 'txt2img', body, options)).images;

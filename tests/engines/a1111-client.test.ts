@@ -57,6 +57,9 @@ describe('A1111 client against the loopback server', () => {
     const model = promptModel({ text: 'a <lora:JL_sectionplan:0.5>', segments: [['a ', 1]], loras: [{ name: 'JL_sectionplan', te: 0.5, unet: 0.5 }] });
     const client = new A1111Client({ baseUrl: server.url, engine: 'stable-diffusion.cpp' });
     const body = toSdcppBody(lowerPromptModel(model, 0)).payload;
+    // Like the real sd-server, it knows its LoRA files only once they have been listed.
+    await expect(client.generate('txt2img', body)).rejects.toThrow('invalid lora path: JL_sectionplan.safetensors');
+    expect(await client.loras()).toEqual([{ name: 'JL_sectionplan', path: 'JL_sectionplan.safetensors' }]);
     await client.generate('txt2img', body);
     expect(server.requests[0]!.body).toMatchObject({ prompt: 'a ', lora: [{ path: 'JL_sectionplan.safetensors', multiplier: 0.5 }] });
     await expect(client.generate('txt2img', { ...body, lora: [{ path: 'x.safetensors', multiplier: 1 }] })).rejects.toThrow(

@@ -2,8 +2,11 @@
  * A loopback A1111 (`--api`, optionally `--api-auth`) enforcing its request contract
  * (engine-apis.md §6, a1111.md §6): field types as pydantic checks them (422 with FastAPI's
  * `detail` list), an unknown sampler (400 `{error, detail, body, errors}`), Basic auth (401),
- * synchronous generation with /progress and /interrupt. Also serves stable-diffusion.cpp's
- * A1111-style txt2img (structured `lora` array, 400 on an unknown LoRA path) when `sdcpp` is set.
+ * synchronous generation with /progress and /interrupt. With `sdcpp` set it is stable-diffusion.cpp's
+ * sd-server instead (examples/server, 97d2990, checked against the real server): the structured `lora`
+ * array, whose paths it knows only from its last GET /sdapi/v1/loras or /sdcpp/v1/capabilities
+ * (400 `invalid lora path: …` before, even for a file that is there); an unknown sampler is ignored;
+ * no /progress and no /interrupt (404).
  */
 import http from 'node:http';
 import { closeServer, listen, readBody, sendJson, testImage, type Faults } from './common.js';
@@ -13,13 +16,15 @@ export interface A1111ServerOptions {
   faults?: Faults;
   stepDelayMs?: number;
   samplers?: string[];
-  /** Behave like sd-server: `lora` array with paths from `loras`. */
+  /** Behave like sd-server: `lora` array with paths (relative, with extension) from `loras`. */
   sdcpp?: { loras: string[] };
 }
 
 export interface A1111Server {
   url: string;
   requests: Array<{ route: string; body: Record<string, unknown> }>;
+  /** `METHOD /path` of every request, in order. */
+  log: string[];
   interrupts: number;
   close(): Promise<void>;
 }
@@ -59,9 +64,17 @@ function typeErrors(body: Record<string, unknown>): Array<{ loc: string[]; msg: 
 export async function startA1111Server(options: A1111ServerOptions = {}): Promise<A1111Server> {
   const samplers = options.samplers ?? ['Euler a', 'Euler', 'DPM++ 2M', 'DPM++ 2M SDE', 'DDIM'];
   const requests: A1111Server['requests'] = [];
+  const log: string[] = [];
   const state = { running: false, step: 0, steps: 0, interrupt: false, interrupts: 0 };
+  // sd-server's LoRA cache: filled by listing, not at start (runtime.cpp refresh_lora_cache).
+  let loraCache: string[] = [];
+  const listLoras = () => {
+    loraCache = [...(options.sdcpp?.loras ?? [])].sort();
+    return loraCache.map((p) => ({ name: p.replace(/^.*\//, '').replace(/\.\w+$/, ''), path: p }));
+  };
   const server = http.createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    log.push(`${request.method} ${url.pathname}`);
     if (options.auth) {
       const expected = 'Basic ' + Buffer.from(options.auth).toString('base64');
       if (request.headers.authorization !== expected) {
@@ -71,7 +84,11 @@ export async function startA1111Server(options: A1111ServerOptions = {}): Promis
     }
     const route = url.pathname;
     if (request.method === 'GET' && route === '/sdapi/v1/samplers') return sendJson(response, 200, samplers.map((name) => ({ name, aliases: [], options: {} })));
-    if (request.method === 'GET' && route === '/sdapi/v1/loras') return sendJson(response, 200, (options.sdcpp?.loras ?? []).map((p) => ({ name: p.replace(/\.\w+$/, ''), path: p })));
+    if (request.method === 'GET' && route === '/sdapi/v1/loras') return sendJson(response, 200, listLoras());
+    if (options.sdcpp && request.method === 'GET' && route === '/sdcpp/v1/capabilities') {
+      return sendJson(response, 200, { current_mode: 'img_gen', limits: { min_width: 64, max_width: 4096, min_height: 64, max_height: 4096, max_batch_count: 8, max_queue_size: 64 }, loras: listLoras() });
+    }
+    if (options.sdcpp && (route === '/sdapi/v1/progress' || route === '/sdapi/v1/interrupt')) return sendJson(response, 404, { error: 'not found' });
     if (request.method === 'GET' && route === '/sdapi/v1/progress') {
       return sendJson(response, 200, {
         progress: state.steps ? state.step / state.steps : 0,
@@ -112,8 +129,9 @@ export async function startA1111Server(options: A1111ServerOptions = {}): Promis
       }
       let salt = 0;
       if (options.sdcpp) {
+        if (typeof body.prompt !== 'string' || body.prompt === '') return sendJson(response, 400, { error: 'prompt required' });
         for (const lora of (body.lora as Array<{ path: string; multiplier: number }>) ?? []) {
-          if (!options.sdcpp.loras.includes(lora.path)) return sendJson(response, 400, { error: `invalid lora path: ${lora.path}` });
+          if (!loraCache.includes(lora.path)) return sendJson(response, 400, { error: `invalid lora path: ${lora.path}` });
           salt += lora.multiplier;
         }
       } else {
@@ -137,6 +155,7 @@ export async function startA1111Server(options: A1111ServerOptions = {}): Promis
   return {
     url,
     requests,
+    log,
     get interrupts() {
       return state.interrupts;
     },

@@ -1,0 +1,88 @@
+/**
+ * `sdprompt render` on stable-diffusion.cpp's sd-server, against the loopback server in its sd-server
+ * mode (which follows what the real server at 97d2990 did when run by hand: see docs/engines.md).
+ */
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { A1111Client } from '../../src/engines/a1111-client.js';
+import { matchSdcppLoraPath } from '../../src/engines/sdcpp.js';
+import { startA1111Server, type A1111Server } from '../engines/servers/a1111-server.js';
+
+async function run(argv: string[], cwd: string) {
+  const stdout = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: false });
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const code = await main(['node', 'sdprompt', ...argv], { stdout, stderr, stdin: new PassThrough(), env: {}, cwd });
+  return { code, out, err };
+}
+
+let server: A1111Server | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const LORAS = ['JL_sectionplan.safetensors', 'other/JL_watercolor.safetensors', 'a/dup.safetensors', 'b/dup.safetensors'];
+const file = (tags: string) => `@params\nsteps: 2\nsize: 64x64\nseed: 42\nsampler: Euler a\n\n@prompt plan\nsection plan of a house ${tags}\n`;
+
+async function project(tags: string) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sdprompt-sdcpp-'));
+  await writeFile(path.join(dir, 'plan.sdprompt'), file(tags));
+  return dir;
+}
+
+describe('render on sd-server', () => {
+  it('sends LoRAs by the paths sd-server lists, on a server that has not listed them yet', async () => {
+    server = await startA1111Server({ sdcpp: { loras: LORAS } });
+    const dir = await project('<lora:JL_sectionplan:0.6> <lora:JL_watercolor:0.4>');
+    const result = await run(['render', 'plan.sdprompt', '--engine', server.url, '--engine-type', 'sdcpp', '--out', 'out'], dir);
+    expect(result.err).toContain('1 written, 0 skipped, 0 failed');
+    expect(result.code).toBe(0);
+    expect(server.requests[0]!.body.lora).toEqual([
+      { path: 'JL_sectionplan.safetensors', multiplier: 0.6, is_high_noise: false },
+      { path: 'other/JL_watercolor.safetensors', multiplier: 0.4, is_high_noise: false },
+    ]);
+    expect(await readdir(path.join(dir, 'out'))).toEqual(['plan-plan-s42-01.png']);
+  });
+
+  it('an unknown LoRA is an error at its tag, and nothing is sent', async () => {
+    server = await startA1111Server({ sdcpp: { loras: LORAS } });
+    const dir = await project('<lora:JL_nope:0.5>');
+    const result = await run(['render', 'plan.sdprompt', '--engine', server.url, '--out', 'out'], dir);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/plan\.sdprompt:8:25: error sd-server has no LoRA "JL_nope\.safetensors" in its --lora-model-dir \(it has: JL_sectionplan\.safetensors, .*\) \[engine\/sdcpp-lora\]/);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('matches a path, a path without extension, or a unique file stem; an ambiguous stem is no match', () => {
+    const listed = LORAS.map((p) => ({ name: path.basename(p, '.safetensors'), path: p }));
+    const table: Array<[string, string | undefined]> = [
+      ['JL_sectionplan.safetensors', 'JL_sectionplan.safetensors'],
+      ['other/JL_watercolor', 'other/JL_watercolor.safetensors'],
+      ['JL_watercolor.safetensors', 'other/JL_watercolor.safetensors'],
+      ['jl_SECTIONPLAN.ckpt', 'JL_sectionplan.safetensors'],
+      ['dup.safetensors', undefined],
+      ['a/dup', 'a/dup.safetensors'],
+      ['nope', undefined],
+    ];
+    for (const [asked, expected] of table) expect([asked, matchSdcppLoraPath(asked, listed).path]).toEqual([asked, expected]);
+    expect(matchSdcppLoraPath('dup', listed).candidates).toEqual(['a/dup.safetensors', 'b/dup.safetensors']);
+  });
+
+  it('polls no progress route and posts no interrupt; an abort says the server finishes the job', async () => {
+    server = await startA1111Server({ sdcpp: { loras: [] }, stepDelayMs: 20 });
+    const client = new A1111Client({ baseUrl: server.url, engine: 'stable-diffusion.cpp', pollMs: 10 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const run = client.generate('txt2img', { prompt: 'a house', steps: 50, width: 64, height: 64 }, { signal: controller.signal, onProgress: () => {} });
+    await expect(run).rejects.toMatchObject({ kind: 'interrupted', message: expect.stringContaining('sd-server cannot stop a job that is generating') });
+    expect(server.log).toEqual(['POST /sdapi/v1/txt2img']);
+  });
+});
