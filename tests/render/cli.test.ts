@@ -98,6 +98,14 @@ describe('sdprompt render', () => {
     // stderr keeps its lines: both jobs fail, the diagnostic is printed once.
     expect(result.err.match(/failed plan seed/g)).toHaveLength(2);
     expect(result.err.match(/plan\.sdprompt:2:13: error/g)).toHaveLength(1);
+    // A file that does not compile is in the report too (and nothing is sent for it).
+    await writeFile(path.join(dir, 'broken.sdprompt'), '@params\nsteps: many\n\n@prompt p\na cat\n');
+    const broken = await run(['render', 'broken.sdprompt', '--engine', server.url, '--engine-type', 'comfyui', '--format', 'json'], dir);
+    expect(broken.code).toBe(1);
+    const [brokenReport] = JSON.parse(broken.out) as Array<{ errorCount: number; messages: Array<{ ruleId: string; line: number; severity: number }> }>;
+    expect(brokenReport!.messages.map(({ ruleId, line, severity }) => ({ ruleId, line, severity }))).toEqual([{ ruleId: expect.stringMatching(/^params\//), line: 2, severity: 2 }]);
+    expect(broken.err).toContain('broken.sdprompt: skipped: fix the errors above first');
+    expect(server.prompts).toHaveLength(0);
     const bad = await run(['render', 'plan.sdprompt', '--engine-type', 'comfyui', '--dry-run', '--format', 'json'], dir);
     expect(bad).toMatchObject({ code: 2, err: 'sdprompt: --dry-run prints the bodies on stdout; it cannot be combined with --format json\n' });
   });
