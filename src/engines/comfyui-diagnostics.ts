@@ -10,6 +10,7 @@
 import type { Diagnostic, Severity } from '../core/diagnostic.js';
 import type { IrSource } from '../compile/ir.js';
 import type { Range } from '../grammar/ast.js';
+import { closestName } from '../grammar/did-you-mean.js';
 import type { ComfyNodeError, ComfyValidationError } from './comfyui-validate.js';
 
 export const COMFY_NODE_ERROR_CODE = 'engine/comfyui-node-error';
@@ -22,6 +23,11 @@ export interface NodeErrorLocator {
   fallback?: IrSource;
   /** Document offsets → a Range; without it every diagnostic sits at the start of the file. */
   rangeOf?: (source: IrSource) => Range;
+  /**
+   * The values a combo input accepts (from `/object_info`), for "did you mean": ComfyUI's answer
+   * lists them only when there are at most 20.
+   */
+  choices?: (classType: string, inputName: string) => readonly unknown[] | undefined;
 }
 
 const FILE_START: Range = { start: { offset: 0, line: 0, column: 0 }, end: { offset: 0, line: 0, column: 0 } };
@@ -38,13 +44,23 @@ function describe(error: ComfyValidationError): string {
   return `${error.message}${error.details ? `: ${error.details}` : ''}`;
 }
 
+/** `; did you mean 'x'?` for a refused combo value close to an accepted one. */
+function didYouMean(error: ComfyValidationError, classType: string, locator: NodeErrorLocator): string {
+  const { input_name: input, received_value: received, input_config: config } = error.extra_info ?? {};
+  if (error.type !== 'value_not_in_list' || typeof input !== 'string' || typeof received !== 'string') return '';
+  const listed = Array.isArray(config) && Array.isArray(config[0]) ? (config[0] as unknown[]) : locator.choices?.(classType, input);
+  const names = (listed ?? []).filter((choice): choice is string => typeof choice === 'string');
+  const closest = closestName(received, names);
+  return closest === undefined ? '' : `; did you mean '${closest}'?`;
+}
+
 /** One diagnostic per error of every node, in node order, at the input's or node's source. */
 export function nodeErrorDiagnostics(nodeErrors: Record<string, ComfyNodeError>, locator: NodeErrorLocator, severity: Severity = 'error'): Diagnostic[] {
   return Object.entries(nodeErrors).flatMap(([id, entry]) =>
     (entry.errors ?? []).map((error) => ({
       code: COMFY_NODE_ERROR_CODE,
       severity,
-      message: `ComfyUI node ${id} (${entry.class_type}): ${describe(error)}`,
+      message: `ComfyUI node ${id} (${entry.class_type}): ${describe(error)}${didYouMean(error, entry.class_type, locator)}`,
       range: locate(locator, id, error.extra_info?.input_name),
     })),
   );

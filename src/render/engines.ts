@@ -131,6 +131,10 @@ function comfyEngine(connection: EngineConnection): RenderEngine {
         return failure;
       };
       const objectInfo = await client.objectInfo();
+      locator.choices = (classType, input) => {
+        const spec = objectInfo[classType]?.input.required?.[input] ?? objectInfo[classType]?.input.optional?.[input];
+        return Array.isArray(spec?.[0]) ? spec[0] : undefined;
+      };
       matchFileNames(body.prompt, objectInfo);
       // /object_info names and ranges are checked before anything is queued.
       const check = validateComfyGraph(body.prompt, objectInfo);

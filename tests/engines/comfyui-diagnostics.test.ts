@@ -87,6 +87,16 @@ describe('ComfyUI refusals before sending (our /object_info check)', () => {
       [{ line: 8, column: 14, says: ['node 3 (LoraLoader)', "Value not in list: lora_name: 'JL_sectionplan.safetensors' not in"] }],
     ],
     [
+      'a LoRA file with a near name: "did you mean" from /object_info',
+      { files: { loras: ['JL_sectionplan_v2.safetensors', 'ink.safetensors'] } },
+      [{ line: 8, column: 14, says: ["not in", "; did you mean 'JL_sectionplan_v2.safetensors'?"] }],
+    ],
+    [
+      'the same among more than 20 files, which ComfyUI does not list in its answer',
+      { files: { loras: [...Array.from({ length: 24 }, (_, i) => `style_${i}.safetensors`), 'JL_sectionplan_v2.safetensors'] } },
+      [{ line: 8, column: 14, says: ['not in (list of length 25)', "; did you mean 'JL_sectionplan_v2.safetensors'?"] }],
+    ],
+    [
       'an unknown checkpoint: at the checkpoint value',
       { files: { checkpoints: ['other.safetensors'] } },
       [{ line: 2, column: 13, says: ['node 1 (CheckpointLoaderSimple)', "ckpt_name: 'sd15.safetensors' not in"] }],
