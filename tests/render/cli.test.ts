@@ -105,6 +105,14 @@ describe('sdprompt render', () => {
     const [brokenReport] = JSON.parse(broken.out) as Array<{ errorCount: number; messages: Array<{ ruleId: string; line: number; severity: number }> }>;
     expect(brokenReport!.messages.map(({ ruleId, line, severity }) => ({ ruleId, line, severity }))).toEqual([{ ruleId: expect.stringMatching(/^params\//), line: 2, severity: 2 }]);
     expect(broken.err).toContain('broken.sdprompt: skipped: fix the errors above first');
+    // A problem in an included file is reported in that file.
+    await writeFile(path.join(dir, 'uses.sdprompt'), '@include "broken.sdprompt"\n\n@prompt q\na dog\n');
+    const included = await run(['render', 'uses.sdprompt', '--engine', server.url, '--engine-type', 'comfyui', '--format', 'json'], dir);
+    const byFile = Object.fromEntries(
+      (JSON.parse(included.out) as Array<{ filePath: string; messages: Array<{ ruleId: string; line: number }> }>).map((r) => [path.basename(r.filePath), r.messages.map((m) => [m.ruleId.split('/')[0], m.line])]),
+    );
+    expect(byFile).toEqual({ 'uses.sdprompt': [], 'broken.sdprompt': [['params', 2]] });
+    expect(included.err).toMatch(/^broken\.sdprompt:2:\d+: error /m);
     expect(server.prompts).toHaveLength(0);
     const bad = await run(['render', 'plan.sdprompt', '--engine-type', 'comfyui', '--dry-run', '--format', 'json'], dir);
     expect(bad).toMatchObject({ code: 2, err: 'sdprompt: --dry-run prints the bodies on stdout; it cannot be combined with --format json\n' });

@@ -109,20 +109,33 @@ async function runRenderCommand(files: string[], flags: RenderFlags, context: Cl
   }
   const engine = createRenderEngine(kind, connection);
   const resolvers = await libraryResolvers(flags, context);
+  const readText = (file: string): string | undefined => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
 
   // Diagnostics go to stderr as they come (file:line:col: severity message [code]) and are kept per
   // prompt file for --format json.
   const reports = new Map<string, { display: string; text: string; diagnostics: Diagnostic[] }>();
   const printed = new Set<string>();
   const report = (full: string, diagnostics: readonly Diagnostic[]) => {
-    const entry = reports.get(full);
     for (const d of diagnostics) {
+      // A problem in an included file belongs to that file's report.
+      const owner = d.file ?? full;
       // A problem every job of a sweep or seed list hits is shown once.
-      const key = `${full}\0${d.code}\0${d.range.start.offset}\0${d.range.end.offset}\0${d.message}`;
+      const key = `${owner}\0${d.code}\0${d.range.start.offset}\0${d.range.end.offset}\0${d.message}`;
       if (printed.has(key)) continue;
       printed.add(key);
-      entry?.diagnostics.push(d);
-      context.stderr.write(formatDiagnosticLine(d.file ?? entry?.display ?? path.relative(context.cwd, full), d));
+      let entry = reports.get(owner);
+      if (!entry) {
+        entry = { display: path.relative(context.cwd, owner) || owner, text: readText(owner) ?? '', diagnostics: [] };
+        reports.set(owner, entry);
+      }
+      entry.diagnostics.push(d);
+      context.stderr.write(formatDiagnosticLine(entry.display, d));
     }
   };
 
@@ -139,17 +152,13 @@ async function runRenderCommand(files: string[], flags: RenderFlags, context: Cl
     const compiled = compileSource(text, {
       target: 'ir',
       path: full,
-      readFile: (p) => {
-        try {
-          return readFileSync(p, 'utf8');
-        } catch {
-          return undefined;
-        }
-      },
+      readFile: readText,
       ...(baseModel ? { baseModel } : {}),
       ...resolvers,
     });
-    reports.set(full, { display: file, text, diagnostics: [] });
+    const known = reports.get(full);
+    if (known) known.display = file;
+    else reports.set(full, { display: file, text, diagnostics: [] });
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
     report(full, errors);
     if (errors.length > 0) {
