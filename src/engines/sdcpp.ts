@@ -254,3 +254,28 @@ export function resolveSdcppLoras(body: SdcppBody, doc: IrDocument, listed: read
   });
   return problems;
 }
+
+/**
+ * What sd-server silently drops when it is sent an A1111 body (`--engine-type a1111` at an sd-server):
+ * its answer's `info` says `"version": "stable-diffusion.cpp"` (examples/server/routes_sdapi.cpp
+ * prepare_info_field). It encodes `<lora:…>` tags as text (no LoRA applied) and reads no `n_iter`.
+ */
+export function a1111BodyOnSdServer(doc: IrDocument, info: Record<string, unknown>, rangeOf?: (source: IrSource) => Range): Diagnostic[] {
+  if (info.version !== 'stable-diffusion.cpp') return [];
+  const at = (source: IrSource | undefined) => (rangeOf && source ? rangeOf(source) : FILE_START);
+  const problems: Diagnostic[] = doc.loras.map((lora) => ({
+    code: SDCPP_LORA_CODE,
+    severity: 'warning',
+    message: `this engine is sd-server, which ignores <lora:${lora.name}:…> in prompt text: the image was made without it; render with --engine-type sdcpp`,
+    range: at(lora.source ?? doc.source),
+  }));
+  if (doc.parameters.batchCount > 1) {
+    problems.push({
+      code: 'engine/batch-size',
+      severity: 'warning',
+      message: `this engine is sd-server, which ignores the batch count (n_iter ${doc.parameters.batchCount}); render with --engine-type sdcpp`,
+      range: at(doc.source),
+    });
+  }
+  return problems;
+}

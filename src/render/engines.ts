@@ -16,7 +16,7 @@ import { nodeErrorDiagnostics, refusalDiagnostics, type NodeErrorLocator } from 
 import { validateComfyGraph, type ComfyNodeError, type ComfyValidationError, type ObjectInfo } from '../engines/comfyui-validate.js';
 import { toComfyGraph, type ComfyPromptBody } from '../engines/comfyui.js';
 import { EngineError, HttpClient } from '../engines/http.js';
-import { resolveSdcppLoras, toSdcppBody, type SdcppBody } from '../engines/sdcpp.js';
+import { a1111BodyOnSdServer, resolveSdcppLoras, toSdcppBody, type SdcppBody } from '../engines/sdcpp.js';
 
 export type RenderEngineKind = A1111Dialect | 'comfyui' | 'sdcpp';
 export const RENDER_ENGINE_KINDS: readonly RenderEngineKind[] = ['a1111', 'forge', 'sdnext', 'comfyui', 'sdcpp'];
@@ -68,6 +68,8 @@ function a1111Engine(kind: A1111Dialect, connection: EngineConnection): RenderEn
       const request = toA1111Request(doc, kind).payload;
       const inlined: A1111Request = await inlineA1111Images(request, async (file) => (await readImage(options.baseDir, file)).toString('base64'));
       const result = await client.generate(inlined.route, inlined.body, options);
+      const dropped = a1111BodyOnSdServer(doc, result.info, options.rangeOf);
+      if (dropped.length > 0) options.onDiagnostics?.(dropped);
       return result.images;
     },
   };

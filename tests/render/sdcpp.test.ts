@@ -86,3 +86,16 @@ describe('render on sd-server', () => {
     expect(server.log).toEqual(['POST /sdapi/v1/txt2img']);
   });
 });
+
+describe('an A1111 body sent to sd-server (--engine-type a1111)', () => {
+  it('keeps the image and warns at each LoRA tag that sd-server did not apply it', async () => {
+    server = await startA1111Server({ sdcpp: { loras: LORAS } });
+    const dir = await project('<lora:JL_sectionplan:0.6>');
+    await writeFile(path.join(dir, 'plan.sdprompt'), file('<lora:JL_sectionplan:0.6>').replace('seed: 42\n', 'seed: 42\nbatch count: 2\n'));
+    const result = await run(['render', 'plan.sdprompt', '--engine', server.url, '--engine-type', 'a1111', '--out', 'out'], dir);
+    expect(server.requests[0]!.body.prompt).toContain('<lora:JL_sectionplan:0.6>');
+    expect(result.err).toMatch(/plan\.sdprompt:9:25: warning this engine is sd-server, which ignores <lora:JL_sectionplan:…> in prompt text: the image was made without it; render with --engine-type sdcpp \[engine\/sdcpp-lora\]/);
+    expect(result.err).toContain('ignores the batch count (n_iter 2)');
+    expect(await readdir(path.join(dir, 'out'))).toEqual(['plan-plan-s42-01.png']);
+  });
+});

@@ -144,9 +144,16 @@ export async function startA1111Server(options: A1111ServerOptions = {}): Promis
       for (state.step = 0; state.step < state.steps && !state.interrupt; state.step++) await new Promise((r) => setTimeout(r, options.stepDelayMs ?? 0));
       state.running = false;
       const seed = Number(body.seed ?? -1) < 0 ? 1234 : Number(body.seed);
-      const count = Number(body.batch_size ?? 1) * Number(body.n_iter ?? 1);
+      // sd-server reads batch_size only (as its batch count); it has no n_iter.
+      const count = Number(body.batch_size ?? 1) * (options.sdcpp ? 1 : Number(body.n_iter ?? 1));
       const images = Array.from({ length: count }, (_, i) => testImage(seed + i, salt).toString('base64'));
-      const info = { prompt: body.prompt, all_seeds: images.map((_, i) => seed + i), seed, infotexts: images.map((_, i) => `${String(body.prompt)}\nSteps: ${state.steps}, Seed: ${seed + i}`) };
+      const info = {
+        prompt: body.prompt,
+        all_seeds: images.map((_, i) => seed + i),
+        seed,
+        infotexts: images.map((_, i) => `${String(body.prompt)}\nSteps: ${state.steps}, Seed: ${seed + i}`),
+        ...(options.sdcpp ? { version: 'stable-diffusion.cpp' } : {}),
+      };
       return sendJson(response, 200, { images, parameters: body, info: JSON.stringify(info) });
     }
     sendJson(response, 404, { detail: 'Not Found' });
