@@ -106,7 +106,14 @@ export class HttpClient {
         // A POST that may have reached the server is not repeated (it could queue a job twice);
         // a refused connection means the server never saw it.
         const mayRepeat = method === 'GET' || code === 'ECONNREFUSED';
-        if (attempt >= attempts || !mayRepeat) {
+        if (!mayRepeat) {
+          // The server took the request and then the connection died: it stopped or crashed mid-job.
+          throw new EngineError(
+            `${this.options.engine} at ${this.baseUrl} closed the connection before it answered ${method} ${path} (${code}); did it stop or crash? Finished images are kept; a re-run renders the rest`,
+            'connection',
+          );
+        }
+        if (attempt >= attempts) {
           const what = code === 'ECONNREFUSED' ? 'connection refused' : code;
           throw new EngineError(
             `cannot connect to ${this.options.engine} at ${this.baseUrl} (${what}) after ${attempt} attempt${attempt > 1 ? 's' : ''}; is it running with its API enabled?`,

@@ -81,6 +81,13 @@ describe('A1111 client fault injection', () => {
     server = await startA1111Server({ faults: { status500: true } });
     await expect(new A1111Client({ baseUrl: server.url }).generate('txt2img', request().body)).rejects.toThrow('A1111 answered HTTP 500 to POST /sdapi/v1/txt2img: RuntimeError: CUDA out of memory');
   });
+  it('the engine stops mid-job: not retried (it could queue the job twice), and said so', async () => {
+    server = await startA1111Server({ faults: { dropConnection: true } });
+    await expect(new A1111Client({ baseUrl: server.url, engine: 'stable-diffusion.cpp' }).generate('txt2img', request().body)).rejects.toThrow(
+      /^stable-diffusion\.cpp at http:\/\/127\.0\.0\.1:\d+ closed the connection before it answered POST \/sdapi\/v1\/txt2img \((UND_ERR_SOCKET|ECONNRESET)\); did it stop or crash\?/,
+    );
+    expect(server.log.filter((line) => line.startsWith('POST'))).toHaveLength(1);
+  });
   it('hung request', async () => {
     server = await startA1111Server({ faults: { hang: true } });
     await expect(new A1111Client({ baseUrl: server.url, generationTimeoutMs: 200 }).generate('txt2img', request().body)).rejects.toThrow(/did not answer POST \/sdapi\/v1\/txt2img within 0.2 s/);

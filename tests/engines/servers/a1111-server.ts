@@ -108,6 +108,7 @@ export async function startA1111Server(options: A1111ServerOptions = {}): Promis
     if (request.method === 'POST' && generate) {
       const raw = await readBody(request);
       if (options.faults?.hang) return;
+      if (options.faults?.dropConnection) return void request.socket.destroy();
       if (options.faults?.status500) return sendJson(response, 500, { error: 'RuntimeError', detail: '', body: '', errors: 'CUDA out of memory' });
       if (options.faults?.invalidJson) {
         response.writeHead(200, { 'content-type': 'text/html' });

@@ -8,6 +8,8 @@ export interface Faults {
   status500?: boolean;
   /** Never answer the generation request. */
   hang?: boolean;
+  /** Close the connection of the generation request without an answer (the engine stopped mid-job). */
+  dropConnection?: boolean;
   /** Answer the generation request with a non-JSON body. */
   invalidJson?: boolean;
   /** Close the WebSocket after the first progress event (ComfyUI). */
