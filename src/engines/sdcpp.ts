@@ -42,7 +42,12 @@ export interface SdcppBody {
   hr_second_pass_steps?: number;
 }
 
-/** A1111 sampler names → sd.cpp `--sampling-method` names. */
+/**
+ * A1111 sampler names → sd.cpp `--sampling-method` names (sd-server's own A1111-name table,
+ * examples/server/routes_sdapi.cpp get_sdapi_sample_method, plus `lms`). Every value is in the
+ * `samplers` list of sd-server's /sdcpp/v1/capabilities; a name sd-server does not know is ignored
+ * by it without an error, so an unmapped sampler is our warning.
+ */
 const SAMPLERS: Record<string, string> = {
   'euler a': 'euler_a',
   euler: 'euler',
@@ -50,16 +55,21 @@ const SAMPLERS: Record<string, string> = {
   dpm2: 'dpm2',
   'dpm++ 2s a': 'dpm++2s_a',
   'dpm++ 2m': 'dpm++2m',
+  'dpm++ 2m sde': 'dpm++2m_sde',
+  lms: 'lms',
   lcm: 'lcm',
   ddim: 'ddim_trailing',
 };
 
+/** A1111 schedule types → sd.cpp `--scheduler` names (capabilities `schedulers`). */
 const SCHEDULERS: Record<string, string> = {
   karras: 'karras',
   exponential: 'exponential',
   'sgm uniform': 'sgm_uniform',
   simple: 'simple',
   'align your steps': 'ays',
+  'kl optimal': 'kl_optimal',
+  beta: 'beta',
   uniform: 'discrete',
   normal: 'discrete',
 };
