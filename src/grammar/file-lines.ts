@@ -6,6 +6,7 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import type { CommentNode, ParamEntryNode, PromptText, ValueNode } from './ast.js';
 import type { LineIndex } from './line-index.js';
 import { promptTextParser } from './prompt-text.js';
+import { allocateSourceMap } from './source-map.js';
 
 export type LineKind = 'blank' | 'comment' | 'directive' | 'text';
 
@@ -84,7 +85,7 @@ export function promptTextFromPieces(
     length += piece.end - piece.start;
   }
   const joined = parts.length === 1 ? parts[0]! : parts.join('\n');
-  const sourceMap = new Int32Array(length + 1);
+  const sourceMap = allocateSourceMap(length + 1);
   let index = 0;
   for (let p = 0; p < pieces.length; p++) {
     const piece = pieces[p]!;

@@ -85,15 +85,19 @@ export class PromptAstBuilder {
 
   /** A sequence of items; `inSquare` tells whether a `|` here sits directly in square brackets. */
   private sequence(items: RawItem[], inSquare: boolean): PromptNode[] {
-    const nodes: PromptNode[] = [];
+    // Sized up front: a pushed-to array keeps spare capacity (17 slots for one node), and a large
+    // file's bodies are most of its tree.
+    const nodes = new Array<PromptNode>(items.length);
+    let count = 0;
     for (const item of items) {
       if (item === undefined) continue; // a slot error recovery could not fill
       if (isRawGroup(item)) {
-        if (item.tooDeep) nodes.push(this.tooDeep(item));
-        else nodes.push(item.open.tokenType === LParen ? this.round(item) : this.square(item));
+        if (item.tooDeep) nodes[count++] = this.tooDeep(item);
+        else nodes[count++] = item.open.tokenType === LParen ? this.round(item) : this.square(item);
       }
-      else nodes.push(this.leaf(item, inSquare));
+      else nodes[count++] = this.leaf(item, inSquare);
     }
+    if (count < nodes.length) nodes.length = count;
     return nodes;
   }
 
@@ -235,12 +239,13 @@ export class PromptAstBuilder {
   private round(group: RawGroup): EmphasisNode {
     const range = this.groupRange(group);
     const body = this.sequence(group.items, false);
-    const node: EmphasisNode = { kind: 'emphasis', bracket: 'round', range, body, closed: group.close !== undefined };
+    let node: EmphasisNode;
     if (group.close?.tokenType === WeightClose) {
       const image = group.close.image;
       const match = /[+-]?[.\d]+/.exec(image.slice(1))!;
-      node.weight = this.number(match[0], group.close.startOffset + 1 + match.index);
-    }
+      const weight = this.number(match[0], group.close.startOffset + 1 + match.index);
+      node = { kind: 'emphasis', bracket: 'round', range, body, weight, closed: true };
+    } else node = { kind: 'emphasis', bracket: 'round', range, body, closed: group.close !== undefined };
     if (!group.close) this.unclosed(group, '(');
     else if (group.items.length === 0 && !node.weight) this.emptyGroup(range, '()');
     return node;

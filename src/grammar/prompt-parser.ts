@@ -16,7 +16,7 @@
  * Recovery is on for safety (a failed rule would still produce a partial tree) although the grammar
  * has no way to fail.
  */
-import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, type IOrAlt, type IToken, type TokenType } from 'chevrotain';
 import {
   LBracket,
   LParen,
@@ -68,14 +68,33 @@ export class PromptParser extends EmbeddedActionsParser {
     return this.prompt();
   }
 
+  // The alternatives of each OR are built once, not at every token: an OR given a fresh array literal
+  // allocates the array, three objects and three closures per call (chevrotain's "OR caching" advice),
+  // which was a quarter of everything a large parse allocated.
+  private readonly topItem: Array<IOrAlt<RawItem>> = [
+    { ALT: () => this.CONSUME(TopFlat) },
+    { ALT: () => this.SUBRULE(this.round) },
+    { ALT: () => this.SUBRULE(this.square) },
+  ];
+
+  private readonly roundItem: Array<IOrAlt<RawItem>> = [
+    { ALT: () => this.CONSUME(RoundFlat) },
+    { ALT: () => this.SUBRULE1(this.round) },
+    { ALT: () => this.SUBRULE1(this.square) },
+  ];
+
+  private readonly roundClose: Array<IOrAlt<IToken>> = [{ ALT: () => this.CONSUME(RParen) }, { ALT: () => this.CONSUME(WeightClose) }];
+
+  private readonly squareItem: Array<IOrAlt<RawItem>> = [
+    { ALT: () => this.CONSUME(SquareFlat) },
+    { ALT: () => this.SUBRULE2(this.round) },
+    { ALT: () => this.SUBRULE2(this.square) },
+  ];
+
   readonly prompt = this.RULE('prompt', (): RawItem[] => {
     const items: RawItem[] = [];
     this.MANY(() => {
-      this.OR([
-        { ALT: () => items.push(this.CONSUME(TopFlat)) },
-        { ALT: () => items.push(this.SUBRULE(this.round)) },
-        { ALT: () => items.push(this.SUBRULE(this.square)) },
-      ]);
+      items.push(this.OR(this.topItem));
     });
     return items;
   });
@@ -94,17 +113,13 @@ export class PromptParser extends EmbeddedActionsParser {
         return next !== RParen && next !== WeightClose && !(next === RBracket && this.squareDepth > 0);
       },
       DEF: () => {
-        this.OR([
-          { ALT: () => items.push(this.CONSUME(RoundFlat)) },
-          { ALT: () => items.push(this.SUBRULE(this.round)) },
-          { ALT: () => items.push(this.SUBRULE(this.square)) },
-        ]);
+        items.push(this.OR(this.roundItem));
       },
     });
     this.ACTION(() => this.roundDepth--);
     let close: IToken | undefined;
     this.OPTION(() => {
-      close = this.OR2([{ ALT: () => this.CONSUME(RParen) }, { ALT: () => this.CONSUME(WeightClose) }]);
+      close = this.OR2(this.roundClose);
     });
     return close ? { open, items, close } : { open, items };
   });
@@ -123,11 +138,7 @@ export class PromptParser extends EmbeddedActionsParser {
         return next !== RBracket && !((next === RParen || next === WeightClose) && this.roundDepth > 0);
       },
       DEF: () => {
-        this.OR([
-          { ALT: () => items.push(this.CONSUME(SquareFlat)) },
-          { ALT: () => items.push(this.SUBRULE(this.round)) },
-          { ALT: () => items.push(this.SUBRULE(this.square)) },
-        ]);
+        items.push(this.OR(this.squareItem));
       },
     });
     this.ACTION(() => this.squareDepth--);

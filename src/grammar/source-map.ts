@@ -35,9 +35,29 @@ export class TextMapper {
   }
 }
 
+/**
+ * A zeroed Int32Array of `length` entries for a source map. Each `new Int32Array` costs a malloc of its
+ * own (about 1 µs, as much as parsing a short prompt), so maps are cut as views from shared 64 KB
+ * chunks. A chunk lives as long as any view of it; the pool holds only the chunk being cut.
+ */
+export function allocateSourceMap(length: number): Int32Array {
+  if (length > CHUNK_ENTRIES / 4) return new Int32Array(length);
+  if (chunkUsed + length > chunk.length) {
+    chunk = new Int32Array(CHUNK_ENTRIES);
+    chunkUsed = 0;
+  }
+  const view = chunk.subarray(chunkUsed, chunkUsed + length);
+  chunkUsed += length;
+  return view;
+}
+
+const CHUNK_ENTRIES = 16384;
+let chunk = new Int32Array(0);
+let chunkUsed = 0;
+
 /** The identity map for a text that is one contiguous slice of the document starting at `base`. */
 export function contiguousSourceMap(base: number, length: number): Int32Array {
-  const map = new Int32Array(length + 1);
+  const map = allocateSourceMap(length + 1);
   for (let i = 0; i <= length; i++) map[i] = base + i;
   return map;
 }

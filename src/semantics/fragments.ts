@@ -10,7 +10,7 @@
 import type { Diagnostic } from '../core/diagnostic.js';
 import { closestName } from '../grammar/did-you-mean.js';
 import type { FragmentNode, FragmentRefNode, PromptNode, PromptText } from '../grammar/ast.js';
-import { textIndexOf } from '../grammar/source-map.js';
+import { allocateSourceMap, textIndexOf } from '../grammar/source-map.js';
 
 export interface FragmentDefinition {
   node: FragmentNode;
@@ -47,6 +47,14 @@ export function fragmentRefs(body: PromptNode[], into: FragmentRefNode[] = []): 
   return into;
 }
 
+/** Copies from[start, end) to `to` at `at`; returns the index after the copy. */
+function copyMap(from: Int32Array, start: number, end: number, to: Int32Array, at: number): number {
+  // A view and a memcpy pay off beyond a few dozen entries; short runs are copied one by one.
+  if (end - start > 32) to.set(from.subarray(start, end), at);
+  else for (let i = start; i < end; i++) to[at + i - start] = from[i]!;
+  return at + (end - start);
+}
+
 export class FragmentExpander {
   private readonly cache = new Map<FragmentNode, ExpandedText>();
 
@@ -76,19 +84,17 @@ export class FragmentExpander {
     }
     if (parts.length === 0) return { text: prompt.text, sourceMap: prompt.sourceMap };
     const pieces: string[] = [];
-    const sourceMap = new Int32Array(length + 1);
+    const sourceMap = allocateSourceMap(length + 1);
     let index = 0;
     let copied = 0;
     for (const { start, end, replacement } of parts) {
       pieces.push(prompt.text.slice(copied, start), replacement.text);
-      sourceMap.set(prompt.sourceMap.subarray(copied, start), index);
-      index += start - copied;
-      sourceMap.set(replacement.sourceMap.subarray(0, replacement.text.length), index);
-      index += replacement.text.length;
+      index = copyMap(prompt.sourceMap, copied, start, sourceMap, index);
+      index = copyMap(replacement.sourceMap, 0, replacement.text.length, sourceMap, index);
       copied = end;
     }
     pieces.push(prompt.text.slice(copied));
-    sourceMap.set(prompt.sourceMap.subarray(copied, prompt.text.length + 1), index);
+    copyMap(prompt.sourceMap, copied, prompt.text.length + 1, sourceMap, index);
     return { text: pieces.join(''), sourceMap };
   }
 
@@ -126,7 +132,7 @@ export class FragmentExpander {
     if (definition.file === file) return expanded;
     // Text from another file maps to the reference itself.
     const at = ref.range.start.offset;
-    return { text: expanded.text, sourceMap: new Int32Array(expanded.text.length + 1).fill(at) };
+    return { text: expanded.text, sourceMap: allocateSourceMap(expanded.text.length + 1).fill(at) };
   }
 
   private report(file: string | undefined, diagnostic: Diagnostic): void {

@@ -31,8 +31,12 @@ function strip(text: string): string {
   return text.slice(a, b);
 }
 
+const plainDecimal = /^[+-]?(?:\d+\.?\d*|\.\d+)$/;
+
 /** Python `float(str)`; undefined where it raises. */
 export function pythonFloatLiteral(text: string): number | undefined {
+  // The common case (`0.6`, `1`, `.5`) needs no stripping, case folding or underscores.
+  if (plainDecimal.test(text)) return Number(text);
   const s = strip(text).toLowerCase();
   const special = /^([+-]?)(inf|infinity|nan)$/.exec(s);
   if (special) return special[2] === 'nan' ? Number.NaN : special[1] === '-' ? -Infinity : Infinity;
@@ -49,18 +53,29 @@ export function pythonIntLiteral(text: string): number | undefined {
 
 interface Params {
   positional: string[];
-  named: Map<string, string>;
+  /** Named args in order; a later one of the same name wins, as in A1111's dict. Usually empty. */
+  named: Array<[string, string]>;
 }
 
 function params(args: string[]): Params {
   const positional: string[] = [];
-  const named = new Map<string, string>();
+  const named: Array<[string, string]> = [];
   for (const item of args) {
+    if (item.indexOf('=') === -1) {
+      positional.push(item);
+      continue;
+    }
     const parts = splitLimit(item, '=', 2);
-    if (parts.length === 2) named.set(parts[0]!, parts[1]!);
+    if (parts.length === 2) named.push([parts[0]!, parts[1]!]);
     else positional.push(item);
   }
   return { positional, named };
+}
+
+function namedArg(named: Array<[string, string]>, name: string): string | undefined {
+  let value: string | undefined;
+  for (const [key, entry] of named) if (key === name) value = entry;
+  return value;
 }
 
 /** Python `str.split(sep, maxsplit)`. */
@@ -77,6 +92,20 @@ function splitLimit(text: string, separator: string, maxSplit: number): string[]
   return out;
 }
 
+/** Python float() of a LoRA argument; NaN (and the error A1111 would raise, in `errors`) where it raises. */
+function float(text: string, errors: string[]): number {
+  const value = pythonFloatLiteral(text);
+  if (value === undefined) errors.push(`ValueError: could not convert string to float: ${pythonRepr(text)}`);
+  return value ?? Number.NaN;
+}
+
+/** Python int() of a LoRA argument, like float(). */
+function int(text: string, errors: string[]): number {
+  const value = pythonIntLiteral(text);
+  if (value === undefined) errors.push(`ValueError: invalid literal for int() with base 10: ${pythonRepr(text)}`);
+  return value ?? Number.NaN;
+}
+
 /** The LoRA (and `lyco`) calls among `calls`, in the given order, with A1111's multipliers. */
 export function loraUses(calls: readonly ExtraNetworkCall[], rangeOf: RangeOf = offsetsOnly): LoraUse[] {
   const uses: LoraUse[] = [];
@@ -84,29 +113,22 @@ export function loraUses(calls: readonly ExtraNetworkCall[], rangeOf: RangeOf = 
     if (!LORA_TYPES.includes(call.type)) continue;
     const { positional, named } = params(call.args);
     const errors: string[] = [];
-    const float = (text: string): number => {
-      const value = pythonFloatLiteral(text);
-      if (value === undefined) errors.push(`ValueError: could not convert string to float: ${pythonRepr(text)}`);
-      return value ?? Number.NaN;
-    };
-    const int = (text: string): number => {
-      const value = pythonIntLiteral(text);
-      if (value === undefined) errors.push(`ValueError: invalid literal for int() with base 10: ${pythonRepr(text)}`);
-      return value ?? Number.NaN;
-    };
-    let te = positional.length > 1 ? float(positional[1]!) : 1.0;
-    if (named.has('te')) te = float(named.get('te')!);
-    let unet = positional.length > 2 ? float(positional[2]!) : te;
-    if (named.has('unet')) unet = float(named.get('unet')!);
-    let dyn = positional.length > 3 ? int(positional[3]!) : undefined;
-    if (named.has('dyn')) dyn = int(named.get('dyn')!);
+    let te = positional.length > 1 ? float(positional[1]!, errors) : 1.0;
+    const namedTe = namedArg(named, 'te');
+    if (namedTe !== undefined) te = float(namedTe, errors);
+    let unet = positional.length > 2 ? float(positional[2]!, errors) : te;
+    const namedUnet = namedArg(named, 'unet');
+    if (namedUnet !== undefined) unet = float(namedUnet, errors);
+    let dyn = positional.length > 3 ? int(positional[3]!, errors) : undefined;
+    const namedDyn = namedArg(named, 'dyn');
+    if (namedDyn !== undefined) dyn = int(namedDyn, errors);
     const use: LoraUse = {
       type: call.type,
       // A1111 asserts params.items and takes positional[0]; a call of only named args has no name.
       name: positional[0] ?? '',
       te,
       unet,
-      explicitWeight: positional.length > 1 || named.has('te') || named.has('unet'),
+      explicitWeight: positional.length > 1 || namedTe !== undefined || namedUnet !== undefined,
       range: rangeOf(call.textStart, call.textEnd),
     };
     if (positional.length === 0) errors.push('IndexError: list index out of range (the tag has no name)');
