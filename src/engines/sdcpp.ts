@@ -123,8 +123,11 @@ export function sdcppPromptText(prompt: IrPrompt, doc: IrDocument, notes: LossyS
 export function toSdcppBody(doc: IrDocument): TargetResult<SdcppBody> {
   const notes: LossyStep[] = [];
   const p = doc.parameters;
+  const prompt = sdcppPromptText(doc.positive, doc, notes);
   const body: SdcppBody = {
-    prompt: sdcppPromptText(doc.positive, doc, notes),
+    // sd-server refuses an empty prompt (400 "prompt required"), which A1111 renders; " " encodes to
+    // the same tokens (sd-cli gives identical pixels for "" and " "), e.g. for a prompt that is only LoRA tags.
+    prompt: prompt === '' ? ' ' : prompt,
     negative_prompt: sdcppPromptText(doc.negative, doc, notes),
     width: p.width,
     height: p.height,

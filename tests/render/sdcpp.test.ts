@@ -99,3 +99,14 @@ describe('an A1111 body sent to sd-server (--engine-type a1111)', () => {
     expect(await readdir(path.join(dir, 'out'))).toEqual(['plan-plan-s42-01.png']);
   });
 });
+
+describe('a prompt that is only LoRA tags', () => {
+  it('is sent as " " (sd-server refuses an empty prompt; A1111 renders it)', async () => {
+    server = await startA1111Server({ sdcpp: { loras: LORAS } });
+    const dir = await project('');
+    await writeFile(path.join(dir, 'plan.sdprompt'), file('').replace('section plan of a house ', '<lora:JL_sectionplan:0.6>'));
+    const result = await run(['render', 'plan.sdprompt', '--engine', server.url, '--out', 'out'], dir);
+    expect(result.err).toContain('1 written, 0 skipped, 0 failed');
+    expect(server.requests[0]!.body).toMatchObject({ prompt: ' ', lora: [{ path: 'JL_sectionplan.safetensors', multiplier: 0.6 }] });
+  });
+});
