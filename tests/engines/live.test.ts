@@ -11,6 +11,8 @@ import type { ComfyPromptBody } from '../../src/engines/comfyui.js';
 import { validateComfyGraph } from '../../src/engines/comfyui-validate.js';
 import type { A1111Request } from '../../src/engines/a1111.js';
 import type { SdcppBody } from '../../src/engines/sdcpp.js';
+import { createRenderEngine } from '../../src/render/engines.js';
+import { PNG } from 'pngjs';
 
 const A1111_URL = process.env.SDPROMPT_TEST_A1111_URL;
 const COMFYUI_URL = process.env.SDPROMPT_TEST_COMFYUI_URL;
@@ -54,5 +56,16 @@ describe('live engines', () => {
     const result = await client.generate('txt2img', body);
     expect(result.images.length).toBe(1);
     expect(isPng(result.images[0]!)).toBe(true);
+  }, 600_000);
+
+  it.skipIf(!SDCPP_URL)(`sd-server through render: same seed → same pixels; another LoRA weight → other pixels${SDCPP_URL ? '' : ' (skipped: set SDPROMPT_TEST_SDCPP_URL)'}`, async () => {
+    const lora = (await new A1111Client({ baseUrl: SDCPP_URL!, engine: 'stable-diffusion.cpp' }).loras())[0];
+    // By name only: the engine finds the path sd-server lists (and makes it list them first).
+    const doc = (weight: number) => compileSource(lora ? file().replace('[blurry]', `[blurry] <lora:${lora.name}:${weight}>`) : file(), { target: 'ir' }).prompts[0]!.ir!;
+    const engine = createRenderEngine('sdcpp', { url: SDCPP_URL! });
+    const pixels = async (weight: number) => PNG.sync.read((await engine.send(doc(weight), { baseDir: '.' }))[0]!).data;
+    const first = await pixels(0.8);
+    expect((await pixels(0.8)).equals(first)).toBe(true);
+    if (lora) expect((await pixels(0.2)).equals(first)).toBe(false);
   }, 600_000);
 });
