@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { A1111Error, conditionA1111, parsePromptAttention, promptSchedules, toExplainJson } from '../../src/semantics/a1111/index.js';
+import { A1111Error, conditionA1111, conditionFindings, parsePromptAttention, promptSchedules, toExplainJson } from '../../src/semantics/a1111/index.js';
 
 // Prompts built from the characters that matter to A1111's parsers, plus arbitrary Unicode.
 const atoms = ['(', ')', '[', ']', ':', '|', '\\', ',', ' ', '\n', 'AND', 'BREAK', '<lora:x:0.5>', '<', '>', 'a', 'cat', '1', '0.5', '.', '-', 'e', '\u00a0', '\u2028', 'é', '1..2'];
@@ -21,6 +21,28 @@ describe('A1111 model properties', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('conditionFindings (the linter\'s light path) finds what the full model finds', () => {
+    // Bracket-heavy prompts, so that ambiguities and fallbacks are common.
+    const tricky = fc
+      .array(fc.constantFrom('[', ']', '[a', 'b]', ':', ':1]', '|', 'a', ' ', '(', ')', '\\', ' AND ', '<lora:x:1>'), { minLength: 3, maxLength: 16 })
+      .map((parts) => parts.join(''));
+    let ambiguous = 0;
+    fc.assert(
+      fc.property(fc.oneof(prompt, tricky), options, (text, opts) => {
+        const full = conditionA1111(text, opts);
+        const light = conditionFindings(text);
+        if (light.ambiguities.length > 0) ambiguous++;
+        // The full model can also fail on step-dependent values, after the parse; not compared then.
+        if (full.error !== undefined) return;
+        expect(light.error).toBeUndefined();
+        expect(light.scheduleFallback).toBe(full.scheduleFallback);
+        expect(light.ambiguities).toEqual(full.ambiguities);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(ambiguous).toBeGreaterThan(10);
   });
 
   it('maps every output character to the input character it came from', () => {

@@ -9,7 +9,7 @@ import type { A1111Conditioning, ScheduleOptions, SubPrompt } from '../model.js'
 import { A1111Error } from './attention.js';
 import { splitAnd } from './andSplit.js';
 import { parseExtraNetworks } from './extraNetworks.js';
-import { promptSchedules } from './schedules.js';
+import { promptSchedules, scheduleFindings } from './schedules.js';
 
 /** A1111's default sampling steps, used when a caller gives none. */
 export const DEFAULT_STEPS = 20;
@@ -30,6 +30,33 @@ export function conditionA1111(text: string, options: ScheduleOptions): A1111Con
   } catch (error) {
     // Only nesting thousands of scheduled/alternate groups deep overflows the stack; A1111 raises
     // RecursionError far earlier (about 250 levels, in lark's tree transformer).
+    if (error instanceof RangeError) result.error = 'RecursionError: brackets nested too deeply';
+    else if (error instanceof A1111Error) result.error = error.message;
+    else throw error;
+  }
+  return result;
+}
+
+/** The parse-level findings of conditionA1111 (its `ambiguities`, `scheduleFallback` and `error`). */
+export type A1111Findings = Pick<A1111Conditioning, 'ambiguities' | 'scheduleFallback' | 'error'>;
+
+/**
+ * conditionA1111's ambiguities and schedule fallback without the schedules and attention lists
+ * (a linter needs only these, on every file; the full model costs several times more). Failures
+ * that depend on the steps (a `when` Python cannot convert, an alternation over too many steps) are
+ * the full model's to report; parse failures set `error` here too.
+ */
+export function conditionFindings(text: string): A1111Findings {
+  const networks = parseExtraNetworks(text);
+  const parts = splitAnd(networks.text, networks.origins);
+  const result: A1111Findings = { ambiguities: [], scheduleFallback: false };
+  try {
+    for (const part of parts) {
+      const findings = scheduleFindings(part.text, part.origins);
+      if (findings.fallback) result.scheduleFallback = true;
+      result.ambiguities.push(...findings.ambiguities);
+    }
+  } catch (error) {
     if (error instanceof RangeError) result.error = 'RecursionError: brackets nested too deeply';
     else if (error instanceof A1111Error) result.error = error.message;
     else throw error;

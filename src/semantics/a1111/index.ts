@@ -2,7 +2,7 @@
 export { parsePromptAttention, A1111Error } from './attention.js';
 export { parseExtraNetworks, type ExtraNetworkParse } from './extraNetworks.js';
 export { splitAnd, type AndPart } from './andSplit.js';
-export { promptSchedules, scheduleStructure, type PromptSchedules } from './schedules.js';
+export { promptSchedules, scheduleFindings, scheduleStructure, type PromptSchedules } from './schedules.js';
 export type { BracketGroup, ScheduleStructure, StartPiece } from './scheduleGrammar.js';
 export { loraUses, LORA_TYPES, pythonFloatLiteral, type RangeOf } from './lora.js';
-export { conditionA1111, toExplainJson, stringifyPythonJson, DEFAULT_STEPS, type ExplainJson } from './condition.js';
+export { conditionA1111, conditionFindings, type A1111Findings, toExplainJson, stringifyPythonJson, DEFAULT_STEPS, type ExplainJson } from './condition.js';

@@ -223,6 +223,22 @@ export function promptSchedules(text: string, options: ScheduleOptions, origins?
   return { fallback: false, ambiguities, steps: result };
 }
 
+/**
+ * What promptSchedules reports about the parse itself (fallback and ambiguities), without rendering
+ * any step or attention list: neither depends on the steps. For linters, which need only these.
+ */
+export function scheduleFindings(text: string, origins?: readonly number[]): Pick<PromptSchedules, 'fallback' | 'ambiguities'> {
+  const structure = scheduleStructure(text);
+  if (!structure.ok) return { fallback: true, ambiguities: [] };
+  const at = (i: number) => (origins ? origins[i] ?? -1 : i);
+  const ambiguities: Ambiguity[] = structure.ambiguities.map((tie) => ({
+    textStart: at(tie.start),
+    textEnd: at(Math.max(tie.start, tie.end - 1)) + 1,
+    message: describe(text, tie),
+  }));
+  return { fallback: false, ambiguities };
+}
+
 function describe(text: string, tie: StartAmbiguity): string {
   const head = 'A1111 reads this bracket structure differently between restarts (lark breaks a tie by Python hash order)';
   if (tie.groups.length === 0) return `${head}; sdprompt reads the longest well-formed prefix. Balance or escape the brackets to make it definite.`;

@@ -1,4 +1,5 @@
 import type { Rule } from '../../types.js';
+import { a1111Findings } from './findings.js';
 
 /**
  * Reads A1111Conditioning.ambiguities (src/semantics/a1111): bracket structures for which A1111's
@@ -21,7 +22,7 @@ export const ambiguousStructure: Rule = {
       // Without a '[' there is no schedule or alternation, so every reading gives the same text and
       // the (costly, lazily computed) A1111 model need not be built for this rule.
       if (!resolved || site.role === 'fragment' || !resolved.text.includes('[')) continue;
-      for (const ambiguity of resolved.a1111?.ambiguities ?? []) {
+      for (const ambiguity of a1111Findings(resolved).ambiguities) {
         context.report({
           range: context.rangeInResolved(resolved, ambiguity.textStart, ambiguity.textEnd),
           // The semantics stage's message already says what differs and how to make it definite.

@@ -1,4 +1,5 @@
 import type { Rule } from '../../types.js';
+import { a1111Findings } from './findings.js';
 
 /**
  * A1111 modules/prompt_parser.py get_learned_conditioning_prompt_schedules: when its lark grammar
@@ -20,7 +21,7 @@ export const scheduleFallback: Rule = {
     for (const site of context.promptTexts()) {
       const resolved = site.resolved;
       // Only a prompt with a '[' has schedules or alternations to lose; skip the A1111 model otherwise.
-      if (!resolved || site.role === 'fragment' || !resolved.text.includes('[') || !resolved.a1111?.scheduleFallback) continue;
+      if (!resolved || site.role === 'fragment' || !resolved.text.includes('[') || !a1111Findings(resolved).scheduleFallback) continue;
       context.report({
         range: site.node.range,
         message:
