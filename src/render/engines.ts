@@ -16,7 +16,7 @@ import { nodeErrorDiagnostics, refusalDiagnostics, type NodeErrorLocator } from 
 import { validateComfyGraph, type ComfyNodeError, type ComfyValidationError, type ObjectInfo } from '../engines/comfyui-validate.js';
 import { toComfyGraph, type ComfyPromptBody } from '../engines/comfyui.js';
 import { EngineError, HttpClient } from '../engines/http.js';
-import { a1111BodyOnSdServer, resolveSdcppLoras, toSdcppBody, type SdcppBody } from '../engines/sdcpp.js';
+import { a1111BodyOnSdServer, resolveSdcppLoras, toSdcppBody, type SdcppBody, type SdcppListedLora } from '../engines/sdcpp.js';
 
 export type RenderEngineKind = A1111Dialect | 'comfyui' | 'sdcpp';
 export const RENDER_ENGINE_KINDS: readonly RenderEngineKind[] = ['a1111', 'forge', 'sdnext', 'comfyui', 'sdcpp'];
@@ -77,9 +77,19 @@ function a1111Engine(kind: A1111Dialect, connection: EngineConnection): RenderEn
 
 function sdcppEngine(connection: EngineConnection): RenderEngine {
   const client = new A1111Client({ baseUrl: connection.url, engine: 'stable-diffusion.cpp' });
+  // The server's last LoRA list, so that compile() (the PNG's sdprompt-compiled chunk) shows the paths sent.
+  let listed: SdcppListedLora[] | undefined;
   return {
     kind: 'sdcpp',
-    compile: (doc) => toSdcppBody(doc),
+    compile(doc) {
+      const result = toSdcppBody(doc);
+      if (listed && result.payload.lora.length > 0) {
+        const payload = structuredClone(result.payload);
+        resolveSdcppLoras(payload, doc, listed);
+        return { ...result, payload };
+      }
+      return result;
+    },
     close: () => {},
     async send(doc, options) {
       const body: SdcppBody = structuredClone(toSdcppBody(doc).payload);
@@ -87,7 +97,8 @@ function sdcppEngine(connection: EngineConnection): RenderEngine {
         // sd-server re-reads its LoRA folder only on GET /sdapi/v1/loras or /sdcpp/v1/capabilities;
         // until then a LoRA that is there is a 400 "invalid lora path" (examples/server/runtime.cpp
         // refresh_lora_cache). Listing first refreshes it and gives the exact paths it accepts.
-        const problems = resolveSdcppLoras(body, doc, await client.loras(), options.rangeOf);
+        listed = await client.loras();
+        const problems = resolveSdcppLoras(body, doc, listed, options.rangeOf);
         if (problems.length > 0) {
           const failure = new EngineError(`${problems.map((d) => d.message).join('; ')}`, 'validation');
           failure.diagnostics = problems;

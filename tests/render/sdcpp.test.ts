@@ -2,7 +2,7 @@
  * `sdprompt render` on stable-diffusion.cpp's sd-server, against the loopback server in its sd-server
  * mode (which follows what the real server at 97d2990 did when run by hand: see docs/engines.md).
  */
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { A1111Client } from '../../src/engines/a1111-client.js';
 import { matchSdcppLoraPath } from '../../src/engines/sdcpp.js';
+import { readPngText } from '../../src/render/png-text.js';
 import { startA1111Server, type A1111Server } from '../engines/servers/a1111-server.js';
 
 async function run(argv: string[], cwd: string) {
@@ -50,6 +51,9 @@ describe('render on sd-server', () => {
       { path: 'other/JL_watercolor.safetensors', multiplier: 0.4, is_high_noise: false },
     ]);
     expect(await readdir(path.join(dir, 'out'))).toEqual(['plan-plan-s42-01.png']);
+    // The provenance chunk holds the body as sent.
+    const compiled = JSON.parse(readPngText(await readFile(path.join(dir, 'out/plan-plan-s42-01.png')))['sdprompt-compiled']!);
+    expect(compiled.payload.lora).toEqual(server.requests[0]!.body.lora);
   });
 
   it('an unknown LoRA is an error at its tag, and nothing is sent', async () => {
