@@ -1,6 +1,9 @@
 /**
- * A worker thread of `sdprompt lint`: lints the files it is given with its own LintBatch and posts
- * the reports back (structured clone), or the one-line message of the error that stopped it.
+ * A worker thread of `sdprompt lint`. It keeps one LintBatch (configuration, library and tokenizer
+ * are loaded once) and lints the chunks of files the main thread sends, one message per chunk, posting
+ * each chunk's reports back (structured clone) or the one-line message of the error that stopped it.
+ * Chunks rather than one fixed share: the worker starts later than the main thread and files differ
+ * in cost, so the threads take work as they become free and finish together.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchError, LintBatch, type BatchOptions } from './batch.js';
@@ -8,20 +11,26 @@ import { SourceRange, plainRange } from '../grammar/line-index.js';
 import type { FileReport } from './reporters/types.js';
 
 export interface WorkerInput {
-  files: string[];
   options: BatchOptions;
 }
 
-export type WorkerOutput = { reports: FileReport[]; notes: string[] } | { error: string; internal: boolean };
+/** A chunk of the file list to lint; `index` says where its reports go. */
+export interface WorkerChunk {
+  index: number;
+  files: string[];
+}
 
-async function run(input: WorkerInput): Promise<WorkerOutput> {
+export type WorkerOutput =
+  | { index: number; reports: FileReport[]; notes: string[] }
+  | { index: number; error: string; internal: boolean };
+
+async function lintChunk(batch: LintBatch, chunk: WorkerChunk): Promise<WorkerOutput> {
   try {
-    const batch = new LintBatch(input.options);
     const reports: FileReport[] = [];
-    for (const file of input.files) reports.push(await batch.lintFile(file));
-    return { reports, notes: batch.notes };
+    for (const file of chunk.files) reports.push(await batch.lintFile(file));
+    return { index: chunk.index, reports, notes: batch.notes };
   } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error), internal: !(error instanceof BatchError) };
+    return { index: chunk.index, error: error instanceof Error ? error.message : String(error), internal: !(error instanceof BatchError) };
   }
 }
 
@@ -39,5 +48,10 @@ function cloneable(value: unknown): unknown {
 
 if (parentPort && workerData) {
   const port = parentPort;
-  void run(workerData as WorkerInput).then((output) => port.postMessage(cloneable(output)));
+  const batch = new LintBatch((workerData as WorkerInput).options);
+  // Chunks are linted one after another in arrival order (the main thread keeps two in flight).
+  let queue = Promise.resolve();
+  port.on('message', (chunk: WorkerChunk) => {
+    queue = queue.then(async () => port.postMessage(cloneable(await lintChunk(batch, chunk))));
+  });
 }

@@ -171,9 +171,13 @@ async function lintWithCache(list: string[], batch: Batch, options: LintCommandO
   return reports;
 }
 
+/** Files per chunk of parallel work: large enough to keep messages rare, small enough to balance. */
+const CHUNK_FILES = 100;
+
 /**
- * Many files: a worker thread per spare CPU takes a contiguous share of the list while this
- * thread lints the first share; reports come back in the original order.
+ * Many files: a worker thread per spare CPU and this thread take chunks of the list as they become
+ * free (a worker starts some 100 ms later than this thread, and files differ in cost), so all
+ * finish together; reports come back in the original order.
  */
 async function lintInParallel(list: string[], batch: Batch, batchOptions: import('../../lint/batch.js').BatchOptions) {
   const [{ Worker }, os, fs, url] = await Promise.all([import('node:worker_threads'), import('node:os'), import('node:fs'), import('node:url')]);
@@ -188,22 +192,73 @@ async function lintInParallel(list: string[], batch: Batch, batchOptions: import
     for (const file of list) reports.push(await batch.lintFile(file));
     return { reports, notes: [] as string[] };
   }
-  const share = Math.ceil(list.length / threads);
-  const shares = Array.from({ length: threads }, (_, index) => list.slice(index * share, (index + 1) * share));
-  const workers = shares.slice(1).map(
-    (files) =>
-      new Promise<{ reports: FileReport[]; notes: string[] }>((resolve, reject) => {
-        const worker = new Worker(workerUrl, { workerData: { files, options: batchOptions } });
-        worker.once('message', (output: import('../../lint/lint-worker.js').WorkerOutput) => {
-          void worker.terminate();
-          if ('error' in output) reject(output.internal ? new Error(output.error) : new CliError(output.error));
-          else resolve(output);
+  type Output = import('../../lint/lint-worker.js').WorkerOutput;
+  const chunks: string[][] = [];
+  for (let start = 0; start < list.length; start += CHUNK_FILES) chunks.push(list.slice(start, start + CHUNK_FILES));
+  const results: FileReport[][] = new Array(chunks.length);
+  const notes: string[] = [];
+  let next = 0;
+  const take = (): number => (next < chunks.length ? next++ : -1);
+  const spawned: Array<import('node:worker_threads').Worker> = [];
+
+  const workers = Array.from(
+    { length: threads - 1 },
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const worker = new Worker(workerUrl, { workerData: { options: batchOptions } });
+        spawned.push(worker);
+        let inFlight = 0;
+        let failed = false;
+        const send = (): void => {
+          const index = take();
+          if (index < 0) return;
+          inFlight++;
+          worker.postMessage({ index, files: chunks[index] });
+        };
+        worker.on('message', (output: Output) => {
+          inFlight--;
+          if ('error' in output) {
+            failed = true;
+            void worker.terminate();
+            reject(output.internal ? new Error(output.error) : new CliError(output.error));
+            return;
+          }
+          results[output.index] = output.reports;
+          notes.push(...output.notes);
+          send();
+          if (inFlight === 0) {
+            void worker.terminate();
+            resolve();
+          }
         });
-        worker.once('error', reject);
+        worker.once('error', (error) => {
+          if (!failed) reject(error);
+        });
+        // Two chunks in flight, so the worker never waits for this thread to answer.
+        send();
+        send();
+        if (inFlight === 0) {
+          void worker.terminate();
+          resolve();
+        }
       }),
   );
-  const own: FileReport[] = [];
-  for (const file of shares[0]!) own.push(await batch.lintFile(file));
-  const others = await Promise.all(workers);
-  return { reports: [...own, ...others.flatMap((output) => output.reports)], notes: others.flatMap((output) => output.notes) };
+  const done = Promise.all(workers);
+  // Until every chunk is taken, this thread lints chunks too, yielding to the event loop between
+  // them so that workers asking for more are answered.
+  let failure: unknown;
+  done.catch((error: unknown) => (failure = error));
+  try {
+    for (let index = take(); index >= 0 && failure === undefined; index = take()) {
+      const reports: FileReport[] = [];
+      for (const file of chunks[index]!) reports.push(await batch.lintFile(file));
+      results[index] = reports;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await done;
+  } finally {
+    // On any failure, no worker is left running (they end themselves when all went well).
+    for (const worker of spawned) void worker.terminate();
+  }
+  return { reports: results.flat(), notes };
 }
