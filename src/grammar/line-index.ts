@@ -118,6 +118,12 @@ export class SourceRange implements Range {
   toJSON(): Range {
     return { start: this.start, end: this.end };
   }
+
+  /** From the start of `first` to the end of `last`, positions still computed only when read. */
+  static span(first: Range, last: Range): Range {
+    if (first instanceof SourceRange && last instanceof SourceRange && first.#lines === last.#lines) return new SourceRange(first.#lines, first.#start, last.#end);
+    return { start: first.start, end: last.end };
+  }
 }
 
 /** A plain-object copy of any range, for structured clone (postMessage) and deep comparison. */

@@ -1,6 +1,7 @@
 /** Walking prompt-text nodes, with what rules usually need: parents and emphasis multipliers. */
 import type { EmphasisNode, PromptNode, Range, TextNode } from '../grammar/ast.js';
 import { childrenOf } from '../grammar/ast.js';
+import { SourceRange } from '../grammar/line-index.js';
 
 export { childrenOf };
 
@@ -110,23 +111,15 @@ export function tagsOf(body: readonly PromptNode[] | undefined): readonly Tag[] 
   const tags: Tag[] = [];
   let current: PromptNode[] = [];
   const flush = (end?: PromptNode) => {
-    const meaningful = current.filter((node) => !(node.kind === 'text' && node.value.trim() === ''));
+    const meaningful = current.filter((node) => !(node.kind === 'text' && isBlank(node.value)));
     if (meaningful.length > 0) {
       const onlyText = meaningful.every((node) => node.kind === 'text');
-      const plain = onlyText
-        ? meaningful
-            .map((node) => (node as TextNode).value)
-            .join('')
-            .replace(/\s+/g, ' ')
-            .trim()
-            .toLowerCase()
-        : undefined;
-      tags.push({
-        nodes: meaningful,
-        range: { start: meaningful[0]!.range.start, end: meaningful[meaningful.length - 1]!.range.end },
-        ...(plain ? { plain } : {}),
-        ...(end ? { end } : {}),
-      });
+      const written = !onlyText ? '' : meaningful.length === 1 ? (meaningful[0] as TextNode).value : meaningful.map((node) => (node as TextNode).value).join('');
+      const plain = onlyText ? normalizeTag(written) : undefined;
+      const tag: Tag = { nodes: meaningful, range: SourceRange.span(meaningful[0]!.range, meaningful[meaningful.length - 1]!.range) };
+      if (plain) tag.plain = plain;
+      if (end) tag.end = end;
+      tags.push(tag);
     }
     current = [];
   };
@@ -146,6 +139,21 @@ export function tagsOf(body: readonly PromptNode[] | undefined): readonly Tag[] 
   flush();
   tagLists.set(body, tags);
   return tags;
+}
+
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // The characters String.prototype.trim removes that prompts actually contain.
+    if (code !== 32 && code !== 9 && code !== 10 && code !== 13 && code !== 0xa0 && code !== 0x3000) return text.trim() === '';
+  }
+  return true;
+}
+
+/** A tag compared as people mean it: whitespace runs as one space, trimmed, case-insensitive. */
+function normalizeTag(text: string): string {
+  const simple = /^\S+(?: \S+)*$/.test(text);
+  return (simple ? text : text.replace(/\s+/g, ' ').trim()).toLowerCase();
 }
 
 /** Formats a weight the way people write it: up to 4 decimals, no trailing zeros. */

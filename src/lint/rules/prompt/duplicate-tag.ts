@@ -1,6 +1,6 @@
 import type { PromptNode } from '../../../grammar/ast.js';
 import type { Rule } from '../../types.js';
-import { tagsOf } from '../../walk.js';
+import { tagsOf, type Tag } from '../../walk.js';
 
 /**
  * The same plain tag twice in one list (`a house, garden, a house`). Compared case-insensitively
@@ -27,14 +27,16 @@ export const duplicateTag: Rule = {
       checkBody(site.node.body);
     }
     function checkBody(body: readonly PromptNode[]): void {
-      const seen = new Map<string, number>();
+      // The first tag of each text; its line is looked up only when a repeat is found.
+      const seen = new Map<string, Tag>();
       for (const tag of tagsOf(body)) {
         if (!tag.plain) continue;
-        const firstLine = seen.get(tag.plain);
-        if (firstLine === undefined) {
-          seen.set(tag.plain, tag.range.start.line);
+        const first = seen.get(tag.plain);
+        if (first === undefined) {
+          seen.set(tag.plain, tag);
           continue;
         }
+        const firstLine = first.range.start.line;
         // Remove the repeat with one comma next to it, so the list stays well-formed: the comma
         // before it on the same line, else the one after it.
         const index = body.indexOf(tag.nodes[0]!);
