@@ -334,7 +334,6 @@ export function scanPromptTokens(text: string): IToken[] {
     tokens.push({
       image: text.slice(index, end),
       startOffset: index,
-      endOffset: end - 1,
       tokenTypeIdx: type.tokenTypeIdx!,
       tokenType: type,
     });
