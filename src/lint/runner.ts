@@ -8,6 +8,7 @@ import { dedupeDiagnostics, type Diagnostic, type Severity } from '../core/diagn
 import type { PromptFile, PromptText, Range } from '../grammar/ast.js';
 import type { FileModel, PromptModel, ResolvedPrompt } from '../semantics/model.js';
 import { LineIndex } from '../grammar/line-index.js';
+import { documentLines } from '../grammar/parse.js';
 import {
   applyDirectives,
   parseDirectives,
@@ -84,6 +85,18 @@ export function collectPromptTexts(file: PromptFile, model: FileModel): PromptTe
   return sites;
 }
 
+const ruleIdSets = new WeakMap<readonly Rule[], ReadonlySet<string>>();
+
+/** The ids of a rule list (the same list is passed for every file of a run). */
+function ruleIdsOf(rules: readonly Rule[]): ReadonlySet<string> {
+  let ids = ruleIdSets.get(rules);
+  if (!ids) {
+    ids = new Set(rules.map((rule) => rule.meta.id));
+    ruleIdSets.set(rules, ids);
+  }
+  return ids;
+}
+
 export function runRules(
   text: string,
   file: PromptFile,
@@ -91,8 +104,9 @@ export function runRules(
   foreign: readonly Diagnostic[],
   options: RunOptions,
 ): RunResult {
-  const lines = new LineIndex(text);
-  const ruleIds = new Set(options.rules.map((rule) => rule.meta.id));
+  // The line index parse() built for this text, when the tree is of this text.
+  const lines = file.source === text ? documentLines(file) : new LineIndex(text);
+  const ruleIds = ruleIdsOf(options.rules);
   const diagnostics: Diagnostic[] = [];
   const skipped: RunResult['skipped'] = [];
   let sites: PromptTextSite[] | undefined;
