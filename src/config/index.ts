@@ -3,3 +3,4 @@ export { ConfigLoader, CONFIG_FILE_NAME, parseJsonFile, hasConfigIn, isIgnoredBy
 export { ConfigValidator } from './validate.js';
 export { buildConfigSchema, ENGINE_KINDS, SCHEMA_ID } from './schema.js';
 export * from './types.js';
+export { ConfiguredLibraries, hasLibrarySettings, openLibraryFromSettings } from './library.js';

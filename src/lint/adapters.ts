@@ -3,6 +3,7 @@
  * how the CLI opens them from configuration. Both are optional: without them the rules that need
  * them are skipped (one note per run says how to configure them).
  */
+import { openLibraryFromSettings } from '../config/library.js';
 import type { LibrarySettings, TokenizerSettings } from '../config/types.js';
 import type { LoraLibrary } from '../library/index.js';
 import type { LintLibrary, LintTokenizer } from './types.js';
@@ -39,33 +40,11 @@ export function lintLibraryFrom(library: LoraLibrary): LintLibrary {
   };
 }
 
-export function hasLibrarySettings(settings: LibrarySettings): boolean {
-  return Boolean(
-    settings.loraDirs?.length ||
-      settings.embeddingDirs?.length ||
-      settings.wildcardDirs?.length ||
-      settings.checkpointDirs?.length ||
-      settings.a1111Root ||
-      settings.comfyuiRoot ||
-      settings.engineUrl,
-  );
-}
+export { hasLibrarySettings } from '../config/library.js';
 
-/** Opens and scans the library the configuration describes (paths are already absolute). */
+/** Opens and scans the library the configuration describes (paths are already absolute); src/config/library.ts. */
 export async function openLibrary(settings: LibrarySettings, env: NodeJS.ProcessEnv): Promise<{ library: LintLibrary; problems: string[] }> {
-  const { createLibrary } = await import('../library/index.js');
-  const library = createLibrary({
-    ...(settings.loraDirs ? { loraDirs: settings.loraDirs } : {}),
-    ...(settings.embeddingDirs ? { embeddingDirs: settings.embeddingDirs } : {}),
-    ...(settings.wildcardDirs ? { wildcardDirs: settings.wildcardDirs } : {}),
-    ...(settings.checkpointDirs ? { checkpointDirs: settings.checkpointDirs } : {}),
-    ...(settings.a1111Root ? { a1111Root: settings.a1111Root } : {}),
-    ...(settings.comfyuiRoot ? { comfyuiRoot: settings.comfyuiRoot } : {}),
-    ...(settings.engineUrl ? { engines: [settings.engineUrl] } : {}),
-    env,
-  });
-  const scan = await library.scan();
-  const problems = (scan.diagnostics ?? []).map((diagnostic) => `${diagnostic.file ?? 'library'}: ${diagnostic.message}`);
+  const { library, problems } = await openLibraryFromSettings(settings, env);
   return { library: lintLibraryFrom(library), problems };
 }
 

@@ -6,9 +6,10 @@
  */
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ConfiguredLibraries } from '../config/library.js';
 import { ConfigLoader } from '../config/load.js';
 import { ConfigError, type ResolvedConfig } from '../config/types.js';
-import { hasLibrarySettings, openLibrary, openTokenizer } from './adapters.js';
+import { lintLibraryFrom, openTokenizer } from './adapters.js';
 import { lint, lintAndFix, type LintOptions } from './lint.js';
 import type { FileReport } from './reporters/types.js';
 import type { LintLibrary, LintTokenizer, RuleSeverity } from './types.js';
@@ -30,13 +31,18 @@ export interface BatchOptions {
 
 export class LintBatch {
   readonly loader: ConfigLoader;
-  private readonly libraries = new Map<string, Promise<LintLibrary>>();
+  /** One library per distinct `library` section (shared with compile and render: src/config/library.ts). */
+  private readonly libraries: ConfiguredLibraries<LintLibrary>;
   private readonly tokenizers = new Map<string, Promise<LintTokenizer | undefined>>();
+
   /** Notes for stderr (library problems), each once. */
-  readonly notes: string[] = [];
+  get notes(): string[] {
+    return this.libraries.notes;
+  }
 
   constructor(private readonly options: BatchOptions) {
     this.loader = new ConfigLoader(options.configFile ? { configFile: options.configFile } : {});
+    this.libraries = new ConfiguredLibraries(options.env, lintLibraryFrom);
   }
 
   configFor(file: string): ResolvedConfig {
@@ -49,24 +55,9 @@ export class LintBatch {
   }
 
   async toolsFor(config: ResolvedConfig): Promise<Pick<LintOptions, 'library' | 'tokenizer'>> {
-    let library: Promise<LintLibrary> | undefined;
-    if (hasLibrarySettings(config.library)) {
-      const key = JSON.stringify(config.library);
-      library = this.libraries.get(key);
-      if (!library) {
-        library = openLibrary(config.library, this.options.env as NodeJS.ProcessEnv).then(
-          ({ library: opened, problems }) => {
-            for (const problem of problems.slice(0, 5)) this.notes.push(`library: ${problem}`);
-            if (problems.length > 5) this.notes.push(`library: ${problems.length - 5} more problems (run "sdprompt loras" for details)`);
-            return opened;
-          },
-          (error: Error) => {
-            throw new BatchError(`cannot open the LoRA library configured in ${config.sources.at(-1) ?? 'the configuration'}: ${error.message}`);
-          },
-        );
-        this.libraries.set(key, library);
-      }
-    }
+    const library = this.libraries.for(config)?.catch((error: unknown) => {
+      throw error instanceof ConfigError ? new BatchError(error.message) : error;
+    });
     const tokenizerKey = config.tokenizer.vocab ?? '';
     let tokenizer = this.tokenizers.get(tokenizerKey);
     if (!tokenizer) {

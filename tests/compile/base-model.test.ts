@@ -1,7 +1,8 @@
 /**
  * SDXL without --base-model: the checkpoint a prompt file names is looked up in the library
  * (--checkpoint-dir), whose family (read from the tensor keys) picks ComfyUI's text encoder. The
- * flag wins; an unknown checkpoint stays SD1 (no guess from the name). The lint rule
+ * flag wins; an unknown checkpoint stays SD1 (no guess from the name). Without flags, the library
+ * of sdprompt.config.json is used, as lint uses it. The lint rule
  * lora/family-mismatch reads the same library fact, so the two never disagree.
  */
 import { mkdir } from 'node:fs/promises';
@@ -16,6 +17,8 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   root = makeProject({
     'sdprompt.config.json': JSON.stringify({ library: { checkpointDirs: ['ckpts'], loraDirs: ['loras'] } }),
+    // For the cases without any library: --config names this one instead of the folder's.
+    'empty.config.json': '{}',
   });
   env = { XDG_CACHE_HOME: path.join(root, '.cache') };
   await mkdir(path.join(root, 'ckpts', 'XL'), { recursive: true });
@@ -50,7 +53,8 @@ describe('compile --target comfyui: the text encoder follows the checkpoint fami
     ['--base-model sd1 wins over the library', 'juggernaut', ['--checkpoint-dir', 'ckpts', '--base-model', 'sd1'], SD1],
     ['--base-model sdxl wins over the library', 'v1-5-pruned', ['--checkpoint-dir', 'ckpts', '--base-model', 'sdxl'], SDXL],
     ['a checkpoint the library does not have: SD1, however XL its name looks', 'animagine_xl_sdxl', ['--checkpoint-dir', 'ckpts'], SD1],
-    ['no library given: SD1 (compile does not read the config file)', 'juggernaut', [], SD1],
+    ['no flags: the library of sdprompt.config.json (checkpointDirs), as lint reads it', 'juggernaut', [], SDXL],
+    ['no library at all (--config names a config without one): SD1', 'juggernaut', ['--config', 'empty.config.json'], SD1],
   ];
   it.each(cases)('%s', async (_name, checkpoint, flags, expected) => {
     expect(await encoders(checkpoint, flags)).toEqual(expected);
@@ -70,7 +74,8 @@ describe('the IR records the base model and where it came from', () => {
   const cases: Array<[string, string[], Record<string, unknown>]> = [
     ['from the library', ['--checkpoint-dir', 'ckpts'], { baseModel: 'sdxl', baseModelFrom: 'library' }],
     ['from --base-model', ['--checkpoint-dir', 'ckpts', '--base-model', 'sd1'], { baseModel: 'sd1', baseModelFrom: 'option' }],
-    ['unknown: absent', [], { baseModel: undefined, baseModelFrom: undefined }],
+    ['from the configuration\'s library', [], { baseModel: 'sdxl', baseModelFrom: 'library' }],
+    ['unknown: absent', ['--config', 'empty.config.json'], { baseModel: undefined, baseModelFrom: undefined }],
   ];
   it.each(cases)('%s', async (_name, flags, expected) => {
     const file = path.join(root, 'ir.sdprompt');
@@ -94,7 +99,8 @@ describe('render', () => {
     };
     expect(await types(['--checkpoint-dir', 'ckpts'])).toContain('CLIPTextEncodeSDXL');
     expect(await types(['--checkpoint-dir', 'ckpts', '--base-model', 'sd1'])).not.toContain('CLIPTextEncodeSDXL');
-    expect(await types([])).not.toContain('CLIPTextEncodeSDXL');
+    expect(await types([])).toContain('CLIPTextEncodeSDXL');
+    expect(await types(['--config', 'empty.config.json'])).not.toContain('CLIPTextEncodeSDXL');
     const bad = await runCli(['render', 'render.sdprompt', '--engine-type', 'comfyui', '--dry-run', '--base-model', 'xl'], root, '', env);
     expect(bad).toMatchObject({ code: 2, err: 'sdprompt: --base-model must be sd1 or sdxl, not "xl"\n' });
   });

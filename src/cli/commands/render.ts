@@ -1,11 +1,12 @@
 /**
  * `sdprompt render FILE… --engine URL`: compiles each prompt for the engine at URL, renders it,
  * and writes the images (docs/engines.md "Render"). Progress is one updating line on a TTY and
- * plain lines elsewhere; Ctrl-C interrupts the job on the engine, then stops.
+ * plain lines elsewhere; Ctrl-C interrupts the job on the engine, then stops. Like `lint` and
+ * `compile`, it reads each file's configuration for its library (compile.ts ProjectSetup).
  */
 import type { Command } from 'commander';
 import { CliError, EXIT_OK, EXIT_PROBLEMS, type CliContext } from '../context.js';
-import { formatDiagnosticLine, libraryResolvers, parseBaseModel } from './compile.js';
+import { formatDiagnosticLine, parseBaseModel, ProjectSetup } from './compile.js';
 
 interface RenderFlags {
   engine?: string;
@@ -16,6 +17,7 @@ interface RenderFlags {
   sweep?: string;
   prompt?: string;
   auth?: string;
+  config?: string;
   loraDir?: string[];
   embeddingDir?: string[];
   checkpointDir?: string[];
@@ -39,10 +41,11 @@ export function registerRender(program: Command, context: CliContext): void {
     .option('--sweep <spec>', 'vary a value: "lora:NAME=0.2..1.0/0.2", "cfg=4..8/1", "steps=20,30"')
     .option('-p, --prompt <name>', 'render only this @prompt (name or 1-based index)')
     .option('--auth <user:password>', 'HTTP Basic auth (A1111 --api-auth)')
-    .option('--lora-dir <dir>', 'LoRA folder to resolve file names from (repeatable)', collect)
-    .option('--embedding-dir <dir>', 'embeddings folder, for embedding:NAME on ComfyUI (repeatable)', collect)
-    .option('--checkpoint-dir <dir>', 'checkpoint folder: the checkpoint\'s family (SD1, SDXL, …) picks the ComfyUI text encoder (repeatable)', collect)
-    .option('--base-model <model>', 'sd1 or sdxl, for ComfyUI\'s text encoder (default: the family of the checkpoint in --checkpoint-dir, else sd1)')
+    .option('-c, --config <file>', 'use this configuration file instead of searching for one (its library; its engine for --dry-run)')
+    .option('--lora-dir <dir>', 'LoRA folder to resolve file names from, before the configuration\'s library (repeatable)', collect)
+    .option('--embedding-dir <dir>', 'embeddings folder, for embedding:NAME on ComfyUI, before the configuration\'s library (repeatable)', collect)
+    .option('--checkpoint-dir <dir>', 'checkpoint folder: the checkpoint\'s family (SD1, SDXL, …) picks the ComfyUI text encoder, before the configuration\'s library (repeatable)', collect)
+    .option('--base-model <model>', 'sd1 or sdxl, for ComfyUI\'s text encoder (default: the family of the checkpoint in the library, else sd1)')
     .option('--format <format>', 'text, or json: every diagnostic (the file\'s and the engine\'s) as ESLint JSON on stdout at the end', 'text')
     .option('--no-sheet', 'do not write a contact sheet')
     .action(async (files: string[], flags: RenderFlags) => {
@@ -63,6 +66,22 @@ function lintResult(diagnostics: import('../../core/diagnostic.js').Diagnostic[]
     hasSyntaxErrors: diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('syntax/')),
     skipped: [],
   };
+}
+
+/**
+ * --dry-run with neither --engine nor --engine-type: the engine the files' configuration names, when
+ * every file has a configuration and they agree on one engine that can render.
+ */
+function configuredEngineKind<Kind extends string>(
+  configs: ReadonlyArray<import('../../config/types.js').ResolvedConfig>,
+  renderable: readonly Kind[],
+): Kind | undefined {
+  if (configs.length === 0 || configs.some((config) => config.sources.length === 0)) return undefined;
+  const engines = [...new Set(configs.map((config) => config.engine))];
+  if (engines.length > 1) throw new CliError(`the files' configurations name different engines (${engines.join(', ')}); pass --engine-type`);
+  const engine = engines[0] as Kind;
+  if (!renderable.includes(engine)) throw new CliError(`the configured engine "${engine}" cannot render; pass --engine-type (${renderable.join(', ')})`);
+  return engine;
 }
 
 function parseSeeds(text: string): number[] {
@@ -89,7 +108,14 @@ async function runRenderCommand(files: string[], flags: RenderFlags, context: Cl
   const url = flags.engine ?? context.env.SDPROMPT_ENGINE;
   let kind = flags.engineType as (typeof RENDER_ENGINE_KINDS)[number] | undefined;
   if (kind !== undefined && !RENDER_ENGINE_KINDS.includes(kind)) throw new CliError(`--engine-type must be one of ${RENDER_ENGINE_KINDS.join(', ')}`);
-  if (!url && !(flags.dryRun && kind)) throw new CliError('no engine: pass --engine URL (or set SDPROMPT_ENGINE); --dry-run works with --engine-type alone');
+  // The configuration of each file (as lint finds it, or --config): its library and, for --dry-run
+  // without an engine to ask, its `engine`.
+  const setup = await ProjectSetup.create(flags, context);
+  const configs = new Map(files.map((file) => [file, setup.configFor(path.resolve(context.cwd, file))]));
+  if (!url && !kind && flags.dryRun) kind = configuredEngineKind([...configs.values()], RENDER_ENGINE_KINDS);
+  if (!url && !(flags.dryRun && kind)) {
+    throw new CliError('no engine: pass --engine URL (or set SDPROMPT_ENGINE); --dry-run works with --engine-type alone, or with the "engine" of sdprompt.config.json');
+  }
   const seeds = flags.seeds !== undefined ? parseSeeds(flags.seeds) : undefined;
   let sweep;
   try {
@@ -108,7 +134,6 @@ async function runRenderCommand(files: string[], flags: RenderFlags, context: Cl
     }
   }
   const engine = createRenderEngine(kind, connection);
-  const resolvers = await libraryResolvers(flags, context);
   const readText = (file: string): string | undefined => {
     try {
       return readFileSync(file, 'utf8');
@@ -149,6 +174,7 @@ async function runRenderCommand(files: string[], flags: RenderFlags, context: Cl
     } catch {
       throw new CliError(`cannot read ${file}`);
     }
+    const resolvers = await setup.resolversFor(configs.get(file)!);
     const compiled = compileSource(text, {
       target: 'ir',
       path: full,
@@ -176,6 +202,7 @@ async function runRenderCommand(files: string[], flags: RenderFlags, context: Cl
     }
     sources.push({ file: full, text, docs });
   }
+  for (const note of setup.notes) context.stderr.write(`note: ${note}\n`);
 
   const outDir = path.resolve(context.cwd, flags.out);
   let jobs;
