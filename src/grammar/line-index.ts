@@ -119,6 +119,11 @@ export class SourceRange implements Range {
     return { start: this.start, end: this.end };
   }
 
+  /** Document offsets [start, end) in the same document as `range`, when that is a SourceRange. */
+  static within(range: Range, start: number, end: number): Range | undefined {
+    return range instanceof SourceRange ? new SourceRange(range.#lines, start, end) : undefined;
+  }
+
   /** From the start of `first` to the end of `last`, positions still computed only when read. */
   static span(first: Range, last: Range): Range {
     if (first instanceof SourceRange && last instanceof SourceRange && first.#lines === last.#lines) return new SourceRange(first.#lines, first.#start, last.#end);

@@ -78,21 +78,24 @@ const tagLists = new WeakMap<readonly PromptNode[], Tag[]>();
 function splitAtLineBreaks(node: TextNode): TextNode[] {
   if (!node.value.includes('\n') || node.raw !== node.value) return [node];
   const slices: TextNode[] = [];
-  let line = node.range.start.line;
-  let column = node.range.start.column;
+  const base = node.range.start;
+  let line = base.line;
+  let column = base.column;
   let sliceStart = 0;
-  let startPosition = node.range.start;
+  let startPosition = base;
   for (let index = 0; index <= node.value.length; index++) {
     const atEnd = index === node.value.length;
     if (atEnd || node.value[index] === '\n') {
       const value = node.value.slice(sliceStart, index);
-      const endPosition = { offset: node.range.start.offset + index, line, column };
-      slices.push({ kind: 'text', value, raw: value, range: { start: startPosition, end: endPosition } });
+      const range =
+        SourceRange.within(node.range, base.offset + sliceStart, base.offset + index) ??
+        { start: startPosition, end: { offset: base.offset + index, line, column } };
+      slices.push({ kind: 'text', value, raw: value, range });
       if (atEnd) break;
       line++;
       column = 0;
       sliceStart = index + 1;
-      startPosition = { offset: node.range.start.offset + index + 1, line, column: 0 };
+      startPosition = { offset: base.offset + index + 1, line, column: 0 };
       continue;
     }
     column++;
@@ -102,43 +105,55 @@ function splitAtLineBreaks(node: TextNode): TextNode[] {
 
 /**
  * Splits a body into tags at its commas, at BREAK / AND, and at line breaks. Empty tags are
- * dropped. Remembered per body, like walk().
+ * dropped. Remembered per body, like walk(). Every rule of a run reads these, so it allocates
+ * little: only each tag's own node list.
  */
 export function tagsOf(body: readonly PromptNode[] | undefined): readonly Tag[] {
   if (!body) return [];
   const cached = tagLists.get(body);
   if (cached) return cached;
   const tags: Tag[] = [];
-  let current: PromptNode[] = [];
-  const flush = (end?: PromptNode) => {
-    const meaningful = current.filter((node) => !(node.kind === 'text' && isBlank(node.value)));
-    if (meaningful.length > 0) {
-      const onlyText = meaningful.every((node) => node.kind === 'text');
-      const written = !onlyText ? '' : meaningful.length === 1 ? (meaningful[0] as TextNode).value : meaningful.map((node) => (node as TextNode).value).join('');
-      const plain = onlyText ? normalizeTag(written) : undefined;
-      const tag: Tag = { nodes: meaningful, range: SourceRange.span(meaningful[0]!.range, meaningful[meaningful.length - 1]!.range) };
-      if (plain) tag.plain = plain;
-      if (end) tag.end = end;
-      tags.push(tag);
-    }
-    current = [];
+  // The current tag's nodes, blank text left out.
+  let pending: PromptNode[] | undefined;
+  const add = (node: PromptNode): void => {
+    if (node.kind === 'text' && isBlank(node.value)) return;
+    if (pending) pending.push(node);
+    else pending = [node];
+  };
+  const flush = (end?: PromptNode): void => {
+    if (!pending) return;
+    tags.push(tagOf(pending, end));
+    pending = undefined;
   };
   for (const node of body) {
     if (node.kind === 'comma' || node.kind === 'break' || node.kind === 'and' || node.kind === 'and-weight') {
       flush(node);
     } else if (node.kind === 'text' && node.value.includes('\n')) {
       const slices = splitAtLineBreaks(node);
-      slices.forEach((slice, index) => {
+      for (let index = 0; index < slices.length; index++) {
         if (index > 0) flush();
-        current.push(slice);
-      });
+        add(slices[index]!);
+      }
     } else {
-      current.push(node);
+      add(node);
     }
   }
   flush();
   tagLists.set(body, tags);
   return tags;
+}
+
+function tagOf(nodes: PromptNode[], end: PromptNode | undefined): Tag {
+  const tag: Tag = { nodes, range: SourceRange.span(nodes[0]!.range, nodes[nodes.length - 1]!.range) };
+  let onlyText = true;
+  for (const node of nodes) if (node.kind !== 'text') onlyText = false;
+  if (onlyText) {
+    const written = nodes.length === 1 ? (nodes[0] as TextNode).value : nodes.map((node) => (node as TextNode).value).join('');
+    const plain = normalizeTag(written);
+    if (plain) tag.plain = plain;
+  }
+  if (end) tag.end = end;
+  return tag;
 }
 
 function isBlank(text: string): boolean {
@@ -152,8 +167,8 @@ function isBlank(text: string): boolean {
 
 /** A tag compared as people mean it: whitespace runs as one space, trimmed, case-insensitive. */
 function normalizeTag(text: string): string {
-  const simple = /^\S+(?: \S+)*$/.test(text);
-  return (simple ? text : text.replace(/\s+/g, ' ').trim()).toLowerCase();
+  const trimmed = text.trim();
+  return (/^\S+(?: \S+)*$/.test(trimmed) || trimmed === '' ? trimmed : trimmed.replace(/\s+/g, ' ')).toLowerCase();
 }
 
 /** Formats a weight the way people write it: up to 4 decimals, no trailing zeros. */

@@ -18,8 +18,8 @@ export interface AndPart {
   weight: number;
 }
 
-/** Splits a prompt (already stripped of extra networks) into its AND parts. */
-export function splitAnd(prompt: string, origins?: readonly number[]): AndPart[] {
+/** Splits a prompt (already stripped of extra networks) into its AND parts; `track: false` leaves `origins` empty. */
+export function splitAnd(prompt: string, origins?: readonly number[], track = true): AndPart[] {
   const parts: AndPart[] = [];
   let last = 0;
   AND.lastIndex = 0;
@@ -33,7 +33,8 @@ export function splitAnd(prompt: string, origins?: readonly number[]): AndPart[]
   for (const [start, end] of bounds) {
     const { textEnd, weight } = matchWeight(prompt, start, end);
     let originMap: number[];
-    if (origins) originMap = origins.slice(start, textEnd);
+    if (!track) originMap = [];
+    else if (origins) originMap = origins.slice(start, textEnd);
     else {
       originMap = new Array<number>(Math.max(0, textEnd - start));
       for (let p = start; p < textEnd; p++) originMap[p - start] = p;

@@ -47,12 +47,18 @@ export type A1111Findings = Pick<A1111Conditioning, 'ambiguities' | 'scheduleFal
  * the full model's to report; parse failures set `error` here too.
  */
 export function conditionFindings(text: string): A1111Findings {
-  const networks = parseExtraNetworks(text);
-  const parts = splitAnd(networks.text, networks.origins);
+  // Positions matter only for ambiguities, which are rare: find first, track origins only then.
+  const untracked = findingsOf(text, false);
+  return untracked.ambiguities.length > 0 ? findingsOf(text, true) : untracked;
+}
+
+function findingsOf(text: string, track: boolean): A1111Findings {
+  const networks = parseExtraNetworks(text, undefined, track);
+  const parts = splitAnd(networks.text, networks.origins, track);
   const result: A1111Findings = { ambiguities: [], scheduleFallback: false };
   try {
     for (const part of parts) {
-      const findings = scheduleFindings(part.text, part.origins);
+      const findings = scheduleFindings(part.text, track ? part.origins : undefined);
       if (findings.fallback) result.scheduleFallback = true;
       result.ambiguities.push(...findings.ambiguities);
     }

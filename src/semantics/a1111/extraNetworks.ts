@@ -22,13 +22,15 @@ export interface ExtraNetworkParse {
   textualCalls: ExtraNetworkCall[];
 }
 
-export function parseExtraNetworks(prompt: string, origins?: readonly number[]): ExtraNetworkParse {
+/** `track: false` leaves `origins` empty (for callers that need no positions). */
+export function parseExtraNetworks(prompt: string, origins?: readonly number[], track = true): ExtraNetworkParse {
   const textualCalls: ExtraNetworkCall[] = [];
   let text = '';
   const map: number[] = [];
   let last = 0;
   const keep = (start: number, end: number) => {
     text += prompt.slice(start, end);
+    if (!track) return;
     if (origins) for (let p = start; p < end; p++) map.push(origins[p]!);
     else for (let p = start; p < end; p++) map.push(p);
   };
