@@ -155,6 +155,8 @@ export {
   type RuleSetting,
   type LibrarySettings,
   type TokenizerSettings,
+  ConfiguredLibraries,
+  openLibraryFromSettings,
 } from './config/index.js';
 
 // Compile, engines, render, import (docs/compile.md, docs/engines.md, docs/ir.md).
