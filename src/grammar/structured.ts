@@ -24,7 +24,8 @@ import {
   valueNode,
   type SourceLine,
 } from './file-lines.js';
-import type { LineIndex } from './line-index.js';
+import { SourceRange, type LineIndex } from './line-index.js';
+import { allocateSourceMap } from './source-map.js';
 import { isNameChar } from './prompt-lexer.js';
 
 export const DIRECTIVES = [
@@ -53,6 +54,9 @@ type Section =
 export class StructuredReader {
   private section: Section = { kind: 'none' };
   private prompt: PromptDefNode | undefined;
+  /** Document offsets the current prompt's range spans (kept as numbers: ranges compute positions when read). */
+  private promptStart = 0;
+  private promptEnd = 0;
   private readonly promptNames = new Map<string, Range>();
   private readonly fragmentNames = new Map<string, Range>();
 
@@ -82,15 +86,16 @@ export class StructuredReader {
       section.done(promptTextFromPieces(this.text, trimmedPieces(section.lines), this.lines, section.emptyAt, this.diagnostics));
     } else if (section.kind === 'block' && section.block.entries.length > 0) {
       const last = section.block.entries[section.block.entries.length - 1]!;
-      section.block.range = { start: section.block.range.start, end: last.range.end };
+      section.block.range = SourceRange.span(section.block.range, last.range);
     }
     this.section = { kind: 'none' };
   }
 
   /** Extends the current prompt's range to cover `end`. */
   private extendPrompt(end: number): void {
-    if (this.prompt && end > this.prompt.range.end.offset) {
-      this.prompt.range = { start: this.prompt.range.start, end: this.lines.position(end) };
+    if (this.prompt && end > this.promptEnd) {
+      this.promptEnd = end;
+      this.prompt.range = this.lines.range(this.promptStart, end);
     }
   }
 
@@ -129,13 +134,15 @@ export class StructuredReader {
     const prompt: PromptDefNode = {
       kind: 'prompt',
       range: this.lines.range(start, emptyAt),
-      positive: { kind: 'prompt-text', range: empty, body: [], text: '', sourceMap: Int32Array.of(emptyAt) },
+      positive: { kind: 'prompt-text', range: empty, body: [], text: '', sourceMap: singleOffset(emptyAt) },
       blocks: [],
     };
     if (name !== undefined) prompt.name = name;
     if (nameRange) prompt.nameRange = nameRange;
     this.file.prompts.push(prompt);
     this.prompt = prompt;
+    this.promptStart = start;
+    this.promptEnd = emptyAt;
     this.section = { kind: 'text', lines: [], emptyAt, done: (text) => (prompt.positive = text) };
   }
 
@@ -262,7 +269,7 @@ export class StructuredReader {
       range: this.lines.range(line.contentStart, argumentEnd),
       name: parsed?.name ?? '',
       nameRange: parsed?.range ?? this.lines.range(argumentEnd, argumentEnd),
-      text: { kind: 'prompt-text', range: this.lines.range(argumentEnd, argumentEnd), body: [], text: '', sourceMap: Int32Array.of(argumentEnd) },
+      text: { kind: 'prompt-text', range: this.lines.range(argumentEnd, argumentEnd), body: [], text: '', sourceMap: singleOffset(argumentEnd) },
     };
     this.file.fragments.push(node);
     this.section = {
@@ -271,7 +278,7 @@ export class StructuredReader {
       emptyAt: argumentEnd,
       done: (text) => {
         node.text = text;
-        if (text.text.length > 0) node.range = { start: node.range.start, end: text.range.end };
+        if (text.text.length > 0) node.range = SourceRange.span(node.range, text.range);
       },
     };
   }
@@ -291,4 +298,11 @@ export class StructuredReader {
     };
     this.file.includes.push(node);
   }
+}
+
+/** The source map of an empty prompt text placed at `offset`. */
+function singleOffset(offset: number): Int32Array {
+  const map = allocateSourceMap(1);
+  map[0] = offset;
+  return map;
 }
