@@ -153,6 +153,15 @@ describe('the configuration\'s engine is the default target', () => {
     expect(err).toMatch(/^sdprompt: none\/plain\.sdprompt: no target for its prompts: pass --target \(ir, a1111,.*\), or set "engine" in sdprompt\.config\.json or "engine:" in the file\n$/);
   });
 
+  it('no target and a syntax error: the syntax error is reported (exit 1), not the missing target', async () => {
+    await writeFile(path.join(dir, 'none/broken.sdprompt'), '@params\nsteps: [\n@prompt p\na <lora:x\n');
+    const { code, out, err } = await runCli(['compile', 'none/broken.sdprompt'], dir, '', env);
+    expect({ code, out }).toEqual({ code: 1, out: '' });
+    expect(err).toMatch(/^none\/broken\.sdprompt:\d+:\d+: error /m);
+    expect(err).toMatch(/none\/broken\.sdprompt: not compiled: fix the errors above first\n$/);
+    expect(err).not.toMatch(/no target/);
+  });
+
   it('render --dry-run without --engine or --engine-type renders for the configured engine', async () => {
     const { code, out, err } = await runCli(['render', 'comfy/plain.sdprompt', '--dry-run'], dir, '', env);
     expect(code, err).toBe(0);

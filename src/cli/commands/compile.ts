@@ -240,6 +240,12 @@ async function runCompile(file: string, flags: CompileFlags, context: CliContext
     flagTarget ?? prompt.parameters.engine ?? (config.sources.length > 0 ? config.engine : undefined);
   const untargeted = selected.filter(({ prompt }) => targetOf(prompt) === undefined);
   if (untargeted.length > 0) {
+    // A file that does not parse says so first: its errors matter more than the missing target.
+    if (fileDiagnostics.some((d) => d.severity === 'error')) {
+      for (const d of fileDiagnostics) if (d.severity !== 'hint') context.stderr.write(formatDiagnosticLine(d.file ?? name, d));
+      context.stderr.write(`${name}: not compiled: fix the errors above first\n`);
+      return EXIT_PROBLEMS;
+    }
     throw new CliError(
       `${name}: no target for ${untargeted.length === model.prompts.length ? 'its prompts' : `prompt ${untargeted.map(({ prompt, index }) => prompt.name ?? index + 1).join(', ')}`}: ` +
         `pass --target (${TARGET_NAMES.join(', ')}), or set "engine" in sdprompt.config.json or "engine:" in the file`,
