@@ -49,9 +49,9 @@ export function fragmentRefs(body: PromptNode[], into: FragmentRefNode[] = []): 
 
 /** Copies from[start, end) to `to` at `at`; returns the index after the copy. */
 function copyMap(from: Int32Array, start: number, end: number, to: Int32Array, at: number): number {
-  // A view and a memcpy pay off beyond a few dozen entries; short runs are copied one by one.
-  if (end - start > 32) to.set(from.subarray(start, end), at);
-  else for (let i = start; i < end; i++) to[at + i - start] = from[i]!;
+  // A plain loop: `to.set(from.subarray(…))` allocates a view per call, which cost more than the
+  // copy itself for prompt-sized runs.
+  for (let i = start; i < end; i++) to[at + i - start] = from[i]!;
   return at + (end - start);
 }
 
@@ -69,6 +69,8 @@ export class FragmentExpander {
 
   /** `stack` holds the fragments being expanded (for cycles); `file` is where `prompt` is defined. */
   private expandIn(prompt: PromptText, stack: FragmentNode[], file: string | undefined): ExpandedText {
+    // A reference is written `${name}`: without that pair in the text there is no tree to walk.
+    if (!prompt.text.includes('${')) return { text: prompt.text, sourceMap: prompt.sourceMap };
     const refs = fragmentRefs(prompt.body);
     if (refs.length === 0) return { text: prompt.text, sourceMap: prompt.sourceMap };
     // Resolve first, then copy once into arrays of the final size (a flat string and no regrowth).
