@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchError, LintBatch, type BatchOptions } from './batch.js';
-import { SourceRange, plainRange } from '../grammar/line-index.js';
+import { plainRange } from '../grammar/line-index.js';
 import type { FileReport } from './reporters/types.js';
 
 export interface WorkerInput {
@@ -34,16 +34,17 @@ async function lintChunk(batch: LintBatch, chunk: WorkerChunk): Promise<WorkerOu
   }
 }
 
-/** A copy in which every SourceRange is a plain range: structured clone keeps only own data. */
-function cloneable(value: unknown): unknown {
-  if (value instanceof SourceRange) return plainRange(value);
-  if (Array.isArray(value)) return value.map(cloneable);
-  if (value !== null && typeof value === 'object') {
-    const copy: Record<string, unknown> = {};
-    for (const [key, entry] of Object.entries(value)) copy[key] = cloneable(entry);
-    return copy;
-  }
-  return value;
+/**
+ * The output with every diagnostic's range made plain: a SourceRange holds its offsets in private
+ * fields, which structured clone drops. Ranges appear nowhere else in a report (edits are offsets).
+ */
+function cloneable(output: WorkerOutput): WorkerOutput {
+  if ('error' in output) return output;
+  const reports = output.reports.map((report) => ({
+    ...report,
+    result: { ...report.result, diagnostics: report.result.diagnostics.map((diagnostic) => ({ ...diagnostic, range: plainRange(diagnostic.range) })) },
+  }));
+  return { ...output, reports };
 }
 
 if (parentPort && workerData) {
