@@ -271,8 +271,8 @@ function weightCloseEndAt(text: string, index: number): number {
  * checks this), but several times faster: it dispatches on the first character instead of trying
  * every token pattern in turn, which chevrotain cannot do for a catch-all custom `Text` pattern.
  */
-export function scanPromptTokens(text: string): IToken[] {
-  const tokens: IToken[] = [];
+export function scanPromptTokens(text: string, pool?: TokenPool): IToken[] {
+  const tokens: IToken[] = pool ? pool.reset() : [];
   const length = text.length;
   const greater = new NextGreater(text);
   let index = 0;
@@ -331,15 +331,41 @@ export function scanPromptTokens(text: string): IToken[] {
         break;
     }
     if (type === Text) end = textEndAt(text, index, greater);
-    tokens.push({
-      image: text.slice(index, end),
-      startOffset: index,
-      tokenTypeIdx: type.tokenTypeIdx!,
-      tokenType: type,
-    });
+    if (pool) pool.add(text.slice(index, end), index, type);
+    else tokens.push({ image: text.slice(index, end), startOffset: index, tokenTypeIdx: type.tokenTypeIdx!, tokenType: type });
     index = end;
   }
   return tokens;
+}
+
+/**
+ * Token objects reused from one prompt to the next by a parser that is done with a prompt's tokens
+ * before it scans the next (PromptTextParser: the tree keeps token images, never tokens). A large
+ * file has hundreds of thousands of tokens, each garbage right after its prompt is built.
+ */
+export class TokenPool {
+  private readonly objects: IToken[] = [];
+  private readonly current: IToken[] = [];
+
+  reset(): IToken[] {
+    this.current.length = 0;
+    return this.current;
+  }
+
+  add(image: string, startOffset: number, type: TokenType): void {
+    const index = this.current.length;
+    let token = this.objects[index];
+    if (token === undefined) {
+      token = { image, startOffset, tokenTypeIdx: type.tokenTypeIdx!, tokenType: type };
+      this.objects.push(token);
+    } else {
+      token.image = image;
+      token.startOffset = startOffset;
+      token.tokenTypeIdx = type.tokenTypeIdx!;
+      token.tokenType = type;
+    }
+    this.current.push(token);
+  }
 }
 
 /**

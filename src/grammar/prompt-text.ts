@@ -5,7 +5,7 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import type { PromptText } from './ast.js';
 import { LineIndex } from './line-index.js';
 import { PromptAstBuilder } from './prompt-ast.js';
-import { scanPromptTokens } from './prompt-lexer.js';
+import { TokenPool, scanPromptTokens } from './prompt-lexer.js';
 import { PromptParser } from './prompt-parser.js';
 import { TextMapper, contiguousSourceMap } from './source-map.js';
 
@@ -21,11 +21,12 @@ export interface PromptTextResult {
  */
 export class PromptTextParser {
   private readonly parser = new PromptParser();
+  private readonly tokens = new TokenPool();
 
   parse(text: string, sourceMap: Int32Array, lines: LineIndex): PromptTextResult {
     const mapper = new TextMapper(lines, sourceMap);
     const diagnostics: Diagnostic[] = [];
-    const items = this.parser.parsePrompt(scanPromptTokens(text));
+    const items = this.parser.parsePrompt(scanPromptTokens(text, this.tokens));
     for (const error of this.parser.errors) {
       const token = error.token;
       const start = Number.isNaN(token.startOffset) ? text.length : token.startOffset;
