@@ -64,6 +64,7 @@ export class PromptParser extends EmbeddedActionsParser {
   parsePrompt(tokens: IToken[]): RawItem[] {
     this.roundDepth = 0;
     this.squareDepth = 0;
+    this.items = [];
     this.input = tokens;
     return this.prompt();
   }
@@ -91,61 +92,80 @@ export class PromptParser extends EmbeddedActionsParser {
     { ALT: () => this.SUBRULE2(this.square) },
   ];
 
+  /**
+   * The item list of the group being read. The rules keep it here (saved and restored around nested
+   * groups) so that their MANY/OPTION arguments can be built once rather than closed over each list.
+   */
+  private items: RawItem[] = [];
+
+  private readonly topMany = (): void => {
+    this.items.push(this.OR(this.topItem));
+  };
+
+  private readonly roundMany = {
+    // Stop at ')' or ':w)', and at a ']' that closes an enclosing '['.
+    GATE: (): boolean => {
+      const next = this.LA(1).tokenType;
+      return next !== RParen && next !== WeightClose && !(next === RBracket && this.squareDepth > 0);
+    },
+    DEF: (): void => {
+      this.items.push(this.OR(this.roundItem));
+    },
+  };
+
+  private readonly squareMany = {
+    // Stop at ']', and at a ')' or ':w)' that closes an enclosing '('.
+    GATE: (): boolean => {
+      const next = this.LA(1).tokenType;
+      return next !== RBracket && !((next === RParen || next === WeightClose) && this.roundDepth > 0);
+    },
+    DEF: (): void => {
+      this.items.push(this.OR(this.squareItem));
+    },
+  };
+
+  private readonly roundCloser = (): IToken => this.OR2(this.roundClose);
+
+  private readonly squareCloser = (): IToken => this.CONSUME(RBracket);
+
   readonly prompt = this.RULE('prompt', (): RawItem[] => {
     const items: RawItem[] = [];
-    this.MANY(() => {
-      items.push(this.OR(this.topItem));
-    });
+    const outer = this.items;
+    this.items = items;
+    this.MANY(this.topMany);
+    this.items = outer;
     return items;
   });
 
+  // The depth counters and the nesting limit are state of a real parse, not of chevrotain's grammar
+  // recording (which runs every rule once with placeholder tokens), hence the RECORDING_PHASE checks.
   private readonly round = this.RULE('round', (): RawGroup => {
     const open = this.CONSUME(LParen);
     const items: RawItem[] = [];
-    let tooDeep = false;
-    this.ACTION(() => (tooDeep = this.roundDepth + this.squareDepth >= MAX_NESTING));
-    if (tooDeep) return { open, items, tooDeep };
-    this.ACTION(() => this.roundDepth++);
-    this.MANY({
-      // Stop at ')' or ':w)', and at a ']' that closes an enclosing '['.
-      GATE: () => {
-        const next = this.LA(1).tokenType;
-        return next !== RParen && next !== WeightClose && !(next === RBracket && this.squareDepth > 0);
-      },
-      DEF: () => {
-        items.push(this.OR(this.roundItem));
-      },
-    });
-    this.ACTION(() => this.roundDepth--);
-    let close: IToken | undefined;
-    this.OPTION(() => {
-      close = this.OR2(this.roundClose);
-    });
+    const recording = this.RECORDING_PHASE;
+    if (!recording && this.roundDepth + this.squareDepth >= MAX_NESTING) return { open, items, tooDeep: true };
+    const outer = this.items;
+    this.items = items;
+    if (!recording) this.roundDepth++;
+    this.MANY(this.roundMany);
+    if (!recording) this.roundDepth--;
+    this.items = outer;
+    const close = this.OPTION(this.roundCloser);
     return close ? { open, items, close } : { open, items };
   });
 
   private readonly square = this.RULE('square', (): RawGroup => {
     const open = this.CONSUME(LBracket);
     const items: RawItem[] = [];
-    let tooDeep = false;
-    this.ACTION(() => (tooDeep = this.roundDepth + this.squareDepth >= MAX_NESTING));
-    if (tooDeep) return { open, items, tooDeep };
-    this.ACTION(() => this.squareDepth++);
-    this.MANY({
-      // Stop at ']', and at a ')' or ':w)' that closes an enclosing '('.
-      GATE: () => {
-        const next = this.LA(1).tokenType;
-        return next !== RBracket && !((next === RParen || next === WeightClose) && this.roundDepth > 0);
-      },
-      DEF: () => {
-        items.push(this.OR(this.squareItem));
-      },
-    });
-    this.ACTION(() => this.squareDepth--);
-    let close: IToken | undefined;
-    this.OPTION(() => {
-      close = this.CONSUME(RBracket);
-    });
+    const recording = this.RECORDING_PHASE;
+    if (!recording && this.roundDepth + this.squareDepth >= MAX_NESTING) return { open, items, tooDeep: true };
+    const outer = this.items;
+    this.items = items;
+    if (!recording) this.squareDepth++;
+    this.MANY(this.squareMany);
+    if (!recording) this.squareDepth--;
+    this.items = outer;
+    const close = this.OPTION(this.squareCloser);
     return close ? { open, items, close } : { open, items };
   });
 }
