@@ -10,7 +10,7 @@ import { conditionPrompt, type Conditioner } from './conditioning.js';
 import { FragmentExpander, type FragmentDefinition } from './fragments.js';
 import { loadIncludes } from './includes.js';
 import { loraUsesOf } from './loras.js';
-import type { A1111Conditioning, FileModel, GenerationParameters, PromptModel, ResolvedPrompt, ScheduleOptions } from './model.js';
+import type { A1111Conditioning, FileModel, GenerationParameters, LoraUse, PromptModel, ResolvedPrompt, ScheduleOptions } from './model.js';
 import { samplerStepMultiplier } from './parameter-values.js';
 import { ParameterReader, cloneParameters, defaultParameters } from './parameters.js';
 
@@ -59,14 +59,7 @@ export function analyze(file: PromptFile, options: AnalyzeOptions = {}): FileMod
     const hiresPass = parameters.hires
       ? { steps: firstPass.steps, hiresSteps: (parameters.hires.steps || parameters.steps) * multiplier }
       : undefined;
-    const resolved = {
-      node: text,
-      text: expanded.text,
-      sourceMap: expanded.sourceMap,
-      loras: loraUsesOf(expanded.text, expanded.sourceMap, lines),
-    } as ResolvedPrompt;
-    defineLazyConditioning(resolved, { text: expanded.text, condition, firstPass, hiresPass });
-    return resolved;
+    return new LazyResolvedPrompt(text, expanded.text, expanded.sourceMap, loraUsesOf(expanded.text, expanded.sourceMap, lines), { condition, firstPass, hiresPass });
   };
 
   const prompts: PromptModel[] = file.prompts.map((node: PromptDefNode) => {
@@ -83,42 +76,47 @@ export function analyze(file: PromptFile, options: AnalyzeOptions = {}): FileMod
   return { file, prompts, diagnostics: dedupeDiagnostics(diagnostics) };
 }
 
-/** What the lazy `a1111`/`a1111Hires` getters need, kept on the prompt under a private symbol. */
+/** What the lazy `a1111`/`a1111Hires` getters need. */
 interface LazyConditioning {
-  text: string;
   condition: Conditioner;
   firstPass: ScheduleOptions;
   hiresPass: ScheduleOptions | undefined;
-  first?: A1111Conditioning;
-  hires?: A1111Conditioning;
-}
-
-const lazyState: unique symbol = Symbol('sdprompt.lazyConditioning');
-
-type LazyPrompt = ResolvedPrompt & { [lazyState]: LazyConditioning };
-
-// One getter function for every prompt (not a closure per prompt): V8 keeps accessor functions in the
-// object's hidden class, so a fresh closure each time made a new hidden class per prompt, and those kept
-// every analysed file alive until a full garbage collection.
-function readFirstPass(this: LazyPrompt): A1111Conditioning {
-  const state = this[lazyState];
-  return (state.first ??= state.condition(state.text, state.firstPass));
-}
-
-function readHiresPass(this: LazyPrompt): A1111Conditioning | undefined {
-  const state = this[lazyState];
-  if (!state.hiresPass) return undefined;
-  return (state.hires ??= state.condition(state.text, state.hiresPass));
 }
 
 /**
- * The A1111 model is the costly part and many readers (formatter, outline, completion) never look at
- * it: `a1111` (and `a1111Hires`) run it on first read, once. They are own enumerable properties, so
- * JSON output and deep equality see them like any other.
+ * A resolved prompt whose A1111 model, the costly part that many readers (formatter, outline,
+ * completion) never look at, is computed on the first read of `a1111` (or `a1111Hires`), once.
+ * A class rather than accessors defined on each object: per-object accessors gave every prompt
+ * its own hidden class (slow to create and to read). The getters live on the prototype, so JSON
+ * output goes through toJSON, which lists them like the other fields.
  */
-function defineLazyConditioning(prompt: ResolvedPrompt, state: LazyConditioning): void {
-  Object.defineProperty(prompt, lazyState, { value: state, enumerable: false, writable: true, configurable: true });
-  Object.defineProperty(prompt, 'a1111', { get: readFirstPass, enumerable: true, configurable: true });
-  if (state.hiresPass) Object.defineProperty(prompt, 'a1111Hires', { get: readHiresPass, enumerable: true, configurable: true });
-}
+class LazyResolvedPrompt implements ResolvedPrompt {
+  #lazy: LazyConditioning;
+  #first: A1111Conditioning | undefined;
+  #hires: A1111Conditioning | undefined;
 
+  constructor(
+    readonly node: PromptText,
+    readonly text: string,
+    readonly sourceMap: Int32Array,
+    readonly loras: LoraUse[],
+    lazy: LazyConditioning,
+  ) {
+    this.#lazy = lazy;
+  }
+
+  get a1111(): A1111Conditioning {
+    return (this.#first ??= this.#lazy.condition(this.text, this.#lazy.firstPass));
+  }
+
+  get a1111Hires(): A1111Conditioning | undefined {
+    const pass = this.#lazy.hiresPass;
+    if (!pass) return undefined;
+    return (this.#hires ??= this.#lazy.condition(this.text, pass));
+  }
+
+  toJSON(): ResolvedPrompt {
+    const hires = this.a1111Hires;
+    return { node: this.node, text: this.text, sourceMap: this.sourceMap, a1111: this.a1111, ...(hires ? { a1111Hires: hires } : {}), loras: this.loras };
+  }
+}
