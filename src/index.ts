@@ -4,7 +4,7 @@
  */
 export { parse, detectForm, documentLines, type ParseOptions, type ParseResult } from './grammar/parse.js';
 export { parsePromptText } from './grammar/prompt-text.js';
-export { LineIndex } from './grammar/line-index.js';
+export { LineIndex, SourceRange, plainRange } from './grammar/line-index.js';
 export { textIndexOf } from './grammar/source-map.js';
 export { KNOWN_NETWORK_TYPES, unescapePromptText } from './grammar/prompt-ast.js';
 export { DIRECTIVES, type DirectiveName } from './grammar/structured.js';

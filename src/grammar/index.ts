@@ -1,7 +1,7 @@
 /** The grammar stage: `.sdprompt` documents and A1111 prompt text → AST with syntax diagnostics. */
 export { parse, detectForm, documentLines, type ParseOptions, type ParseResult } from './parse.js';
 export { parsePromptText } from './prompt-text.js';
-export { LineIndex } from './line-index.js';
+export { LineIndex, SourceRange, plainRange } from './line-index.js';
 export { textIndexOf } from './source-map.js';
 export { KNOWN_NETWORK_TYPES, unescapePromptText } from './prompt-ast.js';
 export { DIRECTIVES, type DirectiveName } from './structured.js';
