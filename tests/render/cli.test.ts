@@ -2,21 +2,13 @@ import http from 'node:http';
 import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../support/cli.js';
 import { listen, testImage } from '../engines/servers/common.js';
 import { startComfyServer, type ComfyServer } from '../engines/servers/comfyui-server.js';
 
 async function run(argv: string[], cwd: string, tty = false) {
-  const stdout = new PassThrough();
-  const stderr = Object.assign(new PassThrough(), { isTTY: tty });
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(['node', 'sdprompt', ...argv], { stdout, stderr, stdin: new PassThrough(), env: {}, cwd });
-  return { code, out, err };
+  return runCli(argv, cwd, '', {}, tty);
 }
 
 let server: ComfyServer | undefined;

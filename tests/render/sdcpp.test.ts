@@ -5,23 +5,15 @@
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../support/cli.js';
 import { A1111Client } from '../../src/engines/a1111-client.js';
 import { matchSdcppLoraPath } from '../../src/engines/sdcpp.js';
 import { readPngText } from '../../src/render/png-text.js';
 import { startA1111Server, type A1111Server } from '../engines/servers/a1111-server.js';
 
 async function run(argv: string[], cwd: string) {
-  const stdout = new PassThrough();
-  const stderr = Object.assign(new PassThrough(), { isTTY: false });
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(['node', 'sdprompt', ...argv], { stdout, stderr, stdin: new PassThrough(), env: {}, cwd });
-  return { code, out, err };
+  return runCli(argv, cwd);
 }
 
 let server: A1111Server | undefined;

@@ -11,10 +11,13 @@ export interface CliRun {
   err: string;
 }
 
-/** Runs `sdprompt ARGV…` in `cwd` with `stdinText` on stdin and only `env` as the environment. */
-export async function runCli(argv: string[], cwd: string, stdinText = '', env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+/**
+ * Runs `sdprompt ARGV…` in `cwd` with `stdinText` on stdin and only `env` as the environment;
+ * `tty` makes stderr look like a terminal (progress lines).
+ */
+export async function runCli(argv: string[], cwd: string, stdinText = '', env: NodeJS.ProcessEnv = {}, tty = false): Promise<CliRun> {
   const stdout = new PassThrough();
-  const stderr = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: tty });
   const stdin = new PassThrough();
   let out = '';
   let err = '';
