@@ -24,8 +24,8 @@ export interface SettingsSource {
   readonly root: string | undefined;
 }
 
-/** How long the server waits without edits before it indexes the tag lists. */
-const TAGS_IDLE_MS = 1000;
+/** How long the server waits without edits before it indexes the tag lists (exported for tests). */
+export const TAGS_IDLE_MS = 1000;
 
 export class Workspace {
   settings: ServerSettings = DEFAULT_SETTINGS;
@@ -231,6 +231,9 @@ export class Workspace {
   }
 
   dispose(): void {
+    // A shut-down server must not start indexing 100,000 tags while it waits for `exit`.
+    if (this.idleTagTimer) clearTimeout(this.idleTagTimer);
+    this.idleTagTimer = undefined;
     this.stopWatching?.();
     this.libraryHandle?.dispose?.();
   }
