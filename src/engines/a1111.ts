@@ -3,7 +3,7 @@
  * a1111.md §6). The prompt is sent as A1111 text, which is exact for A1111 itself; LoRA tags are
  * rewritten in place into the canonical form each dialect reads the same way.
  */
-import type { IrDocument, IrLora } from '../compile/ir.js';
+import type { IrDocument, IrHires, IrLora } from '../compile/ir.js';
 import { formatWeight, type LossyStep, type TargetResult } from '../compile/target.js';
 
 export type A1111Dialect = 'a1111' | 'forge' | 'sdnext';
@@ -87,6 +87,11 @@ function loraTag(lora: IrLora, dialect: A1111Dialect, notes: LossyStep[]): strin
 }
 
 /** Rewrites each LoRA tag of the positive text in place; everything else stays byte for byte. */
+/** A1111's txt2img hires-fix fields (processing.py StableDiffusionProcessingTxt2Img); sd-server takes the same. */
+export function a1111HiresFields(hires: IrHires): Pick<A1111Body, 'enable_hr' | 'hr_scale' | 'hr_second_pass_steps' | 'hr_upscaler' | 'denoising_strength'> {
+  return { enable_hr: true, hr_scale: hires.scale, hr_second_pass_steps: hires.steps, hr_upscaler: hires.upscaler, denoising_strength: hires.denoise };
+}
+
 export function canonicalPositive(doc: IrDocument, dialect: A1111Dialect, notes: LossyStep[]): string {
   const text = doc.positive.text;
   const located = doc.loras.filter((lora) => lora.textStart !== undefined && lora.textEnd !== undefined);
@@ -134,13 +139,7 @@ export function toA1111Request(doc: IrDocument, dialect: A1111Dialect = 'a1111')
       });
     }
   }
-  if (p.hires && !doc.init) {
-    body.enable_hr = true;
-    body.hr_scale = p.hires.scale;
-    body.hr_second_pass_steps = p.hires.steps;
-    body.hr_upscaler = p.hires.upscaler;
-    body.denoising_strength = p.hires.denoise;
-  }
+  if (p.hires && !doc.init) Object.assign(body, a1111HiresFields(p.hires));
   if (doc.controlnet.length > 0) {
     body.alwayson_scripts = {
       controlnet: {

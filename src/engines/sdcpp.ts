@@ -11,6 +11,7 @@ import type { IrDocument, IrPrompt, IrScheduleStep, IrSource } from '../compile/
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { Range } from '../grammar/ast.js';
 import { formatWeight, type LossyStep, type TargetResult } from '../compile/target.js';
+import { a1111HiresFields } from './a1111.js';
 import { loraFileName } from './comfyui.js';
 
 export interface SdcppLora {
@@ -177,14 +178,8 @@ export function toSdcppBody(doc: IrDocument): TargetResult<SdcppBody> {
       notes.push({ code: 'engine/sampler', severity: 'warning', message: `schedule type "${p.scheduler}" has no stable-diffusion.cpp equivalent`, source: doc.source });
     } else body.scheduler = name;
   }
-  if (p.hires && !doc.init) {
-    // sd-server takes A1111's hires fields (engine-apis.md §8).
-    body.enable_hr = true;
-    body.hr_scale = p.hires.scale;
-    body.hr_upscaler = p.hires.upscaler;
-    body.hr_second_pass_steps = p.hires.steps;
-    body.denoising_strength = p.hires.denoise;
-  }
+  // sd-server takes A1111's hires fields (engine-apis.md §8).
+  if (p.hires && !doc.init) Object.assign(body, a1111HiresFields(p.hires));
   if (doc.init) {
     body.init_images = [doc.init.image];
     body.denoising_strength = doc.init.denoise;
